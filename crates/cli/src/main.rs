@@ -1,0 +1,146 @@
+//! `mapiscope`: a tshark-like command line for MAPI over HTTP.
+//!
+//! Exit codes: 0 success (also with diagnostics), 1 an unreadable file, 2 bad arguments.
+
+mod text;
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use mapiscope_codec::{registry, RequestType};
+
+const USAGE: &str = "\
+mapiscope — a dissector for MAPI over HTTP (Outlook ↔ Exchange)
+
+USAGE:
+    mapiscope decode --type <RequestType> [--request FILE] [--response FILE] [--json] [--hex]
+    mapiscope fields
+    mapiscope help
+
+COMMANDS:
+    decode   Decode a request and/or response body of one request type. FILE may be '-' for stdin.
+             A response file is the body after de-chunking: it starts with the meta-tag text
+             (PROCESSING/PENDING/DONE) unless it is a bare binary body.
+             --json prints {\"request\", \"response\", \"diagnostics\", \"sources\"}; --hex adds a hex
+             dump of each source to the text output.
+    fields   List the field registry: filter key, name, type, description (like tshark -G fields).
+
+REQUEST TYPES:
+    Connect Execute Disconnect NotificationWait PING Bind Unbind CompareMIds DNToMId GetMatches
+    GetPropList GetProps GetSpecialTable GetTemplateInfo ModLinkAtt ModProps QueryRows QueryColumns
+    ResolveNames ResortRestriction SeekEntries UpdateStat GetMailboxUrl GetAddressBookUrl
+";
+
+/// A command-line failure: exit 2 for usage errors, 1 for unreadable input.
+enum Fail {
+    Usage(String),
+    Input(String),
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail::Usage(m)) => {
+            eprintln!("mapiscope: {m}");
+            eprintln!("Try 'mapiscope help'.");
+            ExitCode::from(2)
+        }
+        Err(Fail::Input(m)) => {
+            eprintln!("mapiscope: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), Fail> {
+    let Some(cmd) = args.first() else {
+        return Err(Fail::Usage("no command given".into()));
+    };
+    let rest = args.get(1..).unwrap_or(&[]);
+    match cmd.as_str() {
+        "decode" => decode(rest),
+        "fields" => {
+            if let Some(a) = rest.first() {
+                return Err(Fail::Usage(format!("fields takes no arguments, got {a:?}")));
+            }
+            fields();
+            Ok(())
+        }
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        "--version" | "-V" => {
+            println!("mapiscope {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        other => Err(Fail::Usage(format!("unknown command {other:?}"))),
+    }
+}
+
+fn read_input(path: &str) -> Result<Vec<u8>, Fail> {
+    if path == "-" {
+        let mut v = Vec::new();
+        std::io::stdin().read_to_end(&mut v).map_err(|e| Fail::Input(format!("cannot read stdin: {e}")))?;
+        Ok(v)
+    } else {
+        std::fs::read(path).map_err(|e| Fail::Input(format!("cannot read {path}: {e}")))
+    }
+}
+
+fn decode(args: &[String]) -> Result<(), Fail> {
+    let mut ty: Option<RequestType> = None;
+    let mut req: Option<String> = None;
+    let mut resp: Option<String> = None;
+    let mut json = false;
+    let mut hex = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| -> Result<String, Fail> {
+            it.next().cloned().ok_or_else(|| Fail::Usage(format!("{name} needs a value")))
+        };
+        match a.as_str() {
+            "--type" | "-t" => {
+                let v = value("--type")?;
+                ty = Some(RequestType::from_token(&v).ok_or_else(|| {
+                    Fail::Usage(format!("unknown request type {v:?}; expected one of the X-RequestType values (see 'mapiscope help')"))
+                })?);
+            }
+            "--request" => req = Some(value("--request")?),
+            "--response" => resp = Some(value("--response")?),
+            "--json" => json = true,
+            "--hex" => hex = true,
+            other => return Err(Fail::Usage(format!("unknown option {other:?} for decode"))),
+        }
+    }
+    let ty = ty.ok_or_else(|| Fail::Usage("decode needs --type".into()))?;
+    if req.is_none() && resp.is_none() {
+        return Err(Fail::Usage("decode needs --request FILE and/or --response FILE".into()));
+    }
+    if req.as_deref() == Some("-") && resp.as_deref() == Some("-") {
+        return Err(Fail::Usage("only one of --request and --response can read stdin".into()));
+    }
+    let req_bytes = req.as_deref().map(read_input).transpose()?;
+    let resp_bytes = resp.as_deref().map(read_input).transpose()?;
+    let (d, _env) = mapiscope_codec::decode_exchange(ty, req_bytes.as_deref(), resp_bytes.as_deref());
+    let out = if json {
+        let mut s = mapiscope_codec::json::document(&d, req_bytes.is_some(), resp_bytes.is_some());
+        s.push('\n');
+        s
+    } else {
+        text::render(&d, hex)
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (e.g. `| head`) is not an error worth reporting.
+    let _ = stdout.write_all(out.as_bytes());
+    Ok(())
+}
+
+fn fields() {
+    let mut out = String::new();
+    for f in registry::all() {
+        out.push_str(&format!("{}\t{}\t{}\t{}\n", f.key, f.name, f.ty.name(), f.desc));
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+}

@@ -1,0 +1,89 @@
+//! The field registry: every field any decoder can produce, declared once per module with
+//! [`fields!`](crate::fields) and gathered here. `mapiscope fields` prints it; a test keeps every
+//! filter key unique, lowercase and dotted.
+
+use crate::tree::Field;
+
+/// Declares registered fields as statics and collects them into the module's `FIELDS` slice.
+///
+/// ```text
+/// fields! {
+///     USER_DN: Str8 = "mapihttp.connect.userdn", "UserDn", "[MS-OXCMAPIHTTP] 2.2.4.1.1 the user's DN";
+///     FLAGS: U32 [Disp::Hex] = "mapihttp.connect.flags", "Flags", "...";
+/// }
+/// ```
+#[macro_export]
+macro_rules! fields {
+    ($( $id:ident : $ty:ident $([$disp:expr])? = $key:literal, $name:literal, $desc:literal; )*) => {
+        $(
+            #[doc = $desc]
+            pub static $id: $crate::tree::Field = $crate::tree::Field {
+                key: $key,
+                name: $name,
+                ty: $crate::tree::Ty::$ty,
+                disp: $crate::fields!(@disp $($disp)?),
+                desc: $desc,
+            };
+        )*
+        /// Every field this module registers.
+        pub static FIELDS: &[&$crate::tree::Field] = &[ $( &$id ),* ];
+    };
+    (@disp) => { $crate::tree::Disp::Dec };
+    (@disp $d:expr) => { $d };
+}
+
+/// All registered fields, module by module.
+pub fn all() -> impl Iterator<Item = &'static Field> {
+    let groups: [&'static [&'static Field]; 5] = [
+        crate::mapihttp::fields::FIELDS,
+        crate::mapihttp::emsmdb::FIELDS,
+        crate::rpc::FIELDS,
+        crate::rpc::aux::FIELDS,
+        crate::nspi::FIELDS,
+    ];
+    groups.into_iter().flat_map(|g| g.iter().copied())
+}
+
+/// Looks a field up by filter key.
+pub fn by_key(key: &str) -> Option<&'static Field> {
+    all().find(|f| f.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::Disp;
+    use alloc::collections::BTreeSet;
+
+    #[test]
+    fn keys_unique_lowercase_dotted() {
+        let mut seen = BTreeSet::new();
+        let mut n = 0;
+        for f in all() {
+            n += 1;
+            assert!(seen.insert(f.key), "duplicate filter key {}", f.key);
+            assert!(f.key.starts_with("mapihttp."), "key {} outside the mapihttp namespace", f.key);
+            assert!(
+                f.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_'),
+                "key {} is not lowercase dotted",
+                f.key
+            );
+            assert!(!f.key.contains("..") && !f.key.ends_with('.'), "key {} has an empty component", f.key);
+            assert!(!f.name.is_empty() && !f.desc.is_empty(), "field {} lacks a name or description", f.key);
+        }
+        assert!(n > 50, "registry unexpectedly small: {n}");
+    }
+
+    #[test]
+    fn name_tables_sorted() {
+        for f in all() {
+            if let Disp::Names(t) | Disp::Flags(t) = f.disp {
+                for w in t.windows(2) {
+                    if let [a, b] = w {
+                        assert!(a.0 < b.0, "value table of {} not sorted at {:#x}", f.key, b.0);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of mapiscope. Installs what it needs first (idempotent: fast when present).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain: targets and components"
+installed=$(rustup target list --installed)
+for t in thumbv7em-none-eabi wasm32-unknown-unknown; do
+  grep -qx "$t" <<<"$installed" || rustup target add "$t"
+done
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+
+step "clippy (warnings denied)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "codec is no_std: build for thumbv7em-none-eabi and wasm32-unknown-unknown"
+cargo build -p mapiscope-codec --no-default-features --locked --target thumbv7em-none-eabi
+cargo build -p mapiscope-codec --no-default-features --locked --target wasm32-unknown-unknown
+
+step "tests"
+cargo test --workspace --locked
