@@ -34,14 +34,10 @@ macro_rules! fields {
 
 /// All registered fields, module by module.
 pub fn all() -> impl Iterator<Item = &'static Field> {
-    let groups: [&'static [&'static Field]; 5] = [
-        crate::mapihttp::fields::FIELDS,
-        crate::mapihttp::emsmdb::FIELDS,
-        crate::rpc::FIELDS,
-        crate::rpc::aux::FIELDS,
-        crate::nspi::FIELDS,
-    ];
-    groups.into_iter().flat_map(|g| g.iter().copied())
+    // Each top-level module lists its own field groups (one per file that declares fields).
+    let modules: [&'static [&'static [&'static Field]]; 3] =
+        [crate::mapihttp::FIELD_GROUPS, crate::rpc::FIELD_GROUPS, crate::nspi::FIELD_GROUPS];
+    modules.into_iter().flat_map(|m| m.iter().copied()).flat_map(|g| g.iter().copied())
 }
 
 /// Looks a field up by filter key.

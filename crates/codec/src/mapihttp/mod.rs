@@ -269,3 +269,6 @@ pub fn binary_response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) {
         Ok(())
     });
 }
+
+/// The field groups of this module, for the registry.
+pub static FIELD_GROUPS: &[&[&crate::tree::Field]] = &[fields::FIELDS, emsmdb::FIELDS];

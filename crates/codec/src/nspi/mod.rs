@@ -3,6 +3,9 @@
 use crate::build::{Builder, Cur, R};
 use crate::mapihttp::RequestType;
 
+/// The field groups of this module (every file that declares fields), for the registry.
+pub static FIELD_GROUPS: &[&[&crate::tree::Field]] = &[FIELDS];
+
 crate::fields! {
     NSPI_BYTES: Bytes = "mapihttp.nspi.bytes", "Body bytes", "Placeholder until address book bodies are decoded";
 }

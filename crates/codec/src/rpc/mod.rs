@@ -17,6 +17,9 @@ pub enum Direction {
     Response,
 }
 
+/// The field groups of this module (every file that declares fields), for the registry.
+pub static FIELD_GROUPS: &[&[&crate::tree::Field]] = &[FIELDS, aux::FIELDS];
+
 crate::fields! {
     ROP_BUFFER_BYTES: Bytes = "mapihttp.rpc.ropbuffer_bytes", "RopBuffer bytes", "Placeholder until extended buffers are decoded";
 }
