@@ -2,8 +2,6 @@
 //!
 //! Exit codes: 0 success (also with diagnostics), 1 an unreadable file, 2 bad arguments.
 
-mod text;
-
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -129,7 +127,7 @@ fn decode(args: &[String]) -> Result<(), Fail> {
         s.push('\n');
         s
     } else {
-        text::render(&d, hex)
+        mapiscope_codec::text::render(&d, hex)
     };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (e.g. `| head`) is not an error worth reporting.

@@ -201,6 +201,7 @@ pub fn uint_text(ty: Ty, disp: &Disp, v: u64) -> String {
         Disp::Hex => format!("0x{v:0w$X}"),
         Disp::Unit(u) => format!("{v} {u}"),
         Disp::Names(_) | Disp::Lookup(_) => named(disp.name_of(v), &format!("0x{v:0w$X}")),
+        Disp::NamesDec(_) => named(disp.name_of(v), &format!("{v}")),
         Disp::Flags(t) => flags_string(t, v, w),
         Disp::Fid => fid_string(v),
     }

@@ -38,6 +38,7 @@ pub mod mapihttp;
 pub mod nspi;
 pub mod registry;
 pub mod rpc;
+pub mod text;
 pub mod tree;
 
 pub use mapihttp::envelope::Envelope;
@@ -73,7 +74,12 @@ pub fn decode_exchange<'a>(
     let env = response.map(|resp| {
         let src = b.add_source("response body", resp);
         let mut c = Cur::new(resp, src);
-        mapihttp::envelope::response_body(&mut b, &mut c, t)
+        let mut env = Envelope::default();
+        let _ = b.group(&mut c, &mapihttp::fields::RESPONSE, |b, c| {
+            env = mapihttp::envelope::response_body(b, c, t);
+            Ok(())
+        });
+        env
     });
     (b.finish(), env)
 }

@@ -89,6 +89,9 @@ pub enum Disp {
     Hex,
     /// An enumeration: the value's name from a sorted table, or "Unknown" with the number.
     Names(NameTable),
+    /// An enumeration shown with its number in decimal (for values that are decimal on the wire, such
+    /// as X-ResponseCode).
+    NamesDec(NameTable),
     /// A lookup function for large or generated tables.
     Lookup(fn(u64) -> Option<&'static str>),
     /// Bit flags: the names of the set bits, with unnamed bits shown as a residual hex value.
@@ -105,6 +108,7 @@ impl core::fmt::Debug for Disp {
             Disp::Dec => "Dec",
             Disp::Hex => "Hex",
             Disp::Names(_) => "Names",
+            Disp::NamesDec(_) => "NamesDec",
             Disp::Lookup(_) => "Lookup",
             Disp::Flags(_) => "Flags",
             Disp::Fid => "Fid",
@@ -117,7 +121,7 @@ impl Disp {
     /// The name of `v` when this is an enumeration or lookup.
     pub fn name_of(&self, v: u64) -> Option<&'static str> {
         match self {
-            Disp::Names(t) => lookup(t, v),
+            Disp::Names(t) | Disp::NamesDec(t) => lookup(t, v),
             Disp::Lookup(f) => f(v),
             _ => None,
         }

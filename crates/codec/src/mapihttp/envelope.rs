@@ -84,9 +84,7 @@ pub fn response_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> En
             return env;
         }
         if c.is_empty() {
-            if t != RequestType::Ping {
-                b.diag_at(c, Severity::Warning, "empty response body", 0);
-            }
+            b.diag_at(c, Severity::Warning, "empty response body: no meta-tags", 0);
             return env;
         }
         b.diag_at(c, Severity::Note, "no meta-tags: decoding the bytes as the binary response body", 0);
@@ -120,13 +118,13 @@ pub fn response_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> En
         }
     }
     if !env.done {
-        // Still in progress when the capture ended, or a PING answer that has no DONE.
+        // Still in progress when the capture ended.
         if !c.is_empty() {
             b.diag_at(c, Severity::Error, "bytes after the meta-tags without a DONE meta-tag", c.left());
             let n = c.left();
             let _ = b.bytes(c, &F::UNDECODED, n);
-        } else if t != RequestType::Ping {
-            b.diag_at(c, Severity::Warning, "response ends before the DONE meta-tag", 0);
+        } else {
+            b.diag_at(c, Severity::Error, "truncated: response ends before the DONE meta-tag", 0);
         }
         return env;
     }

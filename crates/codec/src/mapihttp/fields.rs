@@ -85,9 +85,10 @@ crate::fields! {
     META_TAG: Text = "mapihttp.metatag", "Meta-tag", "[MS-OXCMAPIHTTP] 2.2.7 PROCESSING, PENDING or DONE";
     ADDITIONAL_HEADERS: None = "mapihttp.additional_headers", "Additional headers", "[MS-OXCMAPIHTTP] 2.2.2.2 headers sent after the DONE meta-tag";
     HEADER: Text = "mapihttp.header", "Header", "An additional header line (name: value)";
-    RESPONSE_CODE: U32 [Disp::Names(RESPONSE_CODES)] = "mapihttp.response_code", "X-ResponseCode", "[MS-OXCMAPIHTTP] 2.2.3.3.3 transport status of the request";
+    RESPONSE_CODE: U32 [Disp::NamesDec(RESPONSE_CODES)] = "mapihttp.response_code", "X-ResponseCode", "[MS-OXCMAPIHTTP] 2.2.3.3.3 transport status of the request";
     ELAPSED_TIME: U32 [Disp::Unit("ms")] = "mapihttp.elapsed_time", "X-ElapsedTime", "[MS-OXCMAPIHTTP] 2.2.3.3 time the server spent on the request";
     START_TIME: Text = "mapihttp.start_time", "X-StartTime", "[MS-OXCMAPIHTTP] 2.2.3.3 when the server started processing the request";
     TEXT_BODY: Str8 = "mapihttp.text_body", "Text body", "A response body that is text, not a MAPI/HTTP binary body (an HTML error page, a diagnostic)";
+    RESPONSE: None = "mapihttp.response", "Response", "[MS-OXCMAPIHTTP] 2.2.2.2 a response body: meta-tags, additional headers, then the binary body";
     BINARY_BODY: None = "mapihttp.body", "Response body", "The binary body that follows the meta-tags and additional headers";
 }

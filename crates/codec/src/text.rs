@@ -1,9 +1,11 @@
 //! Text rendering of a dissection, like `tshark -V`: an indented tree, expert info, hex dumps.
+//! Used by the CLI and by the golden tests.
 
-use std::fmt::Write;
+use alloc::string::String;
+use core::fmt::Write;
 
-use mapiscope_codec::display::display_line;
-use mapiscope_codec::Dissection;
+use crate::display::display_line;
+use crate::tree::Dissection;
 
 /// Renders the tree (4 spaces per level), the diagnostics, and optionally a hex dump of each source.
 pub fn render(d: &Dissection<'_>, hex: bool) -> String {
