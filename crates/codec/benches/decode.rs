@@ -1,0 +1,72 @@
+//! Codec throughput: decodes each workload repeatedly for about a second and prints MB/s.
+//! Run with `cargo bench -p mapiscope-codec --bench decode`; results also go to
+//! `target/bench-codec.json`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use mapiscope_codec::{decode_exchange, RequestType};
+
+struct Workload {
+    name: String,
+    ty: RequestType,
+    request: Option<Vec<u8>>,
+    response: Option<Vec<u8>>,
+}
+
+fn workloads() -> Vec<Workload> {
+    let mut w: Vec<Workload> = Vec::new();
+    // All golden vectors together, as one mixed workload per vector.
+    for v in common::vectors() {
+        w.push(Workload { name: format!("golden/{}", v.stem), ty: v.ty, request: v.request, response: v.response });
+    }
+    w
+}
+
+fn main() {
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let mut rows = Vec::new();
+    let mut total_bytes = 0u64;
+    let mut total_time = Duration::ZERO;
+    for wl in workloads() {
+        if let Some(f) = &filter {
+            if !wl.name.contains(f.as_str()) {
+                continue;
+            }
+        }
+        let bytes = (wl.request.as_ref().map_or(0, |b| b.len()) + wl.response.as_ref().map_or(0, |b| b.len())) as u64;
+        let mut iters = 0u64;
+        let mut nodes = 0usize;
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(200) || iters < 10 {
+            let (d, _) = decode_exchange(wl.ty, wl.request.as_deref(), wl.response.as_deref());
+            nodes = d.nodes.len();
+            black_box(d);
+            iters += 1;
+        }
+        let el = start.elapsed();
+        let mbps = (bytes * iters) as f64 / el.as_secs_f64() / 1e6;
+        total_bytes += bytes * iters;
+        total_time += el;
+        rows.push((wl.name, bytes, nodes, mbps));
+    }
+    println!("{:<60} {:>9} {:>7} {:>10}", "workload", "bytes", "nodes", "MB/s");
+    for (n, b, nodes, m) in &rows {
+        println!("{n:<60} {b:>9} {nodes:>7} {m:>10.1}");
+    }
+    let overall = total_bytes as f64 / total_time.as_secs_f64().max(1e-9) / 1e6;
+    println!("{:<60} {:>9} {:>7} {:>10.1}", "overall", "", "", overall);
+    let mut json = String::from("{\"codec\":[");
+    for (i, (n, b, nodes, m)) in rows.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!("{{\"workload\":\"{n}\",\"bytes\":{b},\"nodes\":{nodes},\"mb_per_s\":{m:.1}}}"));
+    }
+    json.push_str(&format!("],\"overall_mb_per_s\":{overall:.1}}}\n"));
+    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-codec.json");
+    let _ = std::fs::write(target, json);
+}
