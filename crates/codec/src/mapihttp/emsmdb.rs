@@ -9,10 +9,16 @@ use crate::mapihttp::RequestType;
 use crate::rpc::Direction;
 use crate::tree::{Disp, Severity};
 
-/// Connect request Flags, [MS-OXCRPC] 3.1.4.11 EcDoConnectEx ulFlags.
-pub static CONNECT_FLAGS: crate::tree::NameTable = &[(0x0000_0001, "UseAdminPrivilege"), (0x0000_8000, "DisableNotifications")];
+/// Connect request Flags: [MS-OXCMAPIHTTP] 2.2.4.1.1 refers to the ulFlags of EcDoConnectEx,
+/// [MS-OXCRPC] 3.1.4.1, whose table gives meanings but no names; these labels describe them.
+/// 0x00008000 matters only for clients older than 12.00.0000.000 when no public folders exist.
+/// All other bits are reserved.
+pub static CONNECT_FLAGS: crate::tree::NameTable =
+    &[(0x0000_0001, "administrator privilege requested"), (0x0000_8000, "no public folders required (pre-12.0 clients)")];
 
-/// Execute request Flags, [MS-OXCMAPIHTTP] 2.2.4.2.1 (the EcDoRpcExt2 pulFlags of [MS-OXCRPC] 3.1.4.2).
+/// Execute request Flags: [MS-OXCMAPIHTTP] 2.2.4.2.1 says the field is the pulFlags of EcDoRpcExt2;
+/// the names are those of [MS-OXCRPC] 3.1.4.2 (0x3 = no compression, no XOR in the examples of 4.2;
+/// 0x7 adds response chaining in 4.3).
 pub static EXECUTE_FLAGS: crate::tree::NameTable = &[(0x1, "NoCompression"), (0x2, "NoXorMagic"), (0x4, "Chain")];
 
 /// Well-known Windows code pages, for DefaultCodePage.
@@ -41,7 +47,7 @@ pub static CODE_PAGES: crate::tree::NameTable = &[
 
 crate::fields! {
     CONNECT_USER_DN: Str8 = "mapihttp.connect.userdn", "UserDn", "[MS-OXCMAPIHTTP] 2.2.4.1.1 the distinguished name (DN) of the user who is calling Connect";
-    CONNECT_FLAGS_F: U32 [Disp::Flags(CONNECT_FLAGS)] = "mapihttp.connect.flags", "Flags", "[MS-OXCMAPIHTTP] 2.2.4.1.1 connection flags ([MS-OXCRPC] 3.1.4.11 ulFlags)";
+    CONNECT_FLAGS_F: U32 [Disp::Flags(CONNECT_FLAGS)] = "mapihttp.connect.flags", "Flags", "[MS-OXCMAPIHTTP] 2.2.4.1.1 connection flags ([MS-OXCRPC] 3.1.4.1 EcDoConnectEx ulFlags)";
     CONNECT_CODE_PAGE: U32 [Disp::Names(CODE_PAGES)] = "mapihttp.connect.defaultcodepage", "DefaultCodePage", "[MS-OXCMAPIHTTP] 2.2.4.1.1 code page for 8-bit strings of this Session Context";
     CONNECT_LCID_SORT: U32 [Disp::Hex] = "mapihttp.connect.lcidsort", "LcidSort", "[MS-OXCMAPIHTTP] 2.2.4.1.1 language code identifier (LCID) for sorting";
     CONNECT_LCID_STRING: U32 [Disp::Hex] = "mapihttp.connect.lcidstring", "LcidString", "[MS-OXCMAPIHTTP] 2.2.4.1.1 language code identifier (LCID) for everything other than sorting";

@@ -155,34 +155,34 @@ impl RequestType {
         }
     }
 
-    /// The root fields of the request and response bodies.
-    pub fn roots(self) -> (&'static Field, &'static Field) {
+    /// The root fields of the request body, the success response body and the failure response body.
+    pub fn roots(self) -> (&'static Field, &'static Field, &'static Field) {
         use fields::*;
         match self {
-            RequestType::Connect => (&CONNECT_REQUEST, &CONNECT_RESPONSE),
-            RequestType::Execute => (&EXECUTE_REQUEST, &EXECUTE_RESPONSE),
-            RequestType::Disconnect => (&DISCONNECT_REQUEST, &DISCONNECT_RESPONSE),
-            RequestType::NotificationWait => (&NOTIFICATIONWAIT_REQUEST, &NOTIFICATIONWAIT_RESPONSE),
-            RequestType::Ping => (&PING_REQUEST, &PING_RESPONSE),
-            RequestType::Bind => (&BIND_REQUEST, &BIND_RESPONSE),
-            RequestType::Unbind => (&UNBIND_REQUEST, &UNBIND_RESPONSE),
-            RequestType::CompareMIds => (&COMPAREMIDS_REQUEST, &COMPAREMIDS_RESPONSE),
-            RequestType::DnToMId => (&DNTOMID_REQUEST, &DNTOMID_RESPONSE),
-            RequestType::GetMatches => (&GETMATCHES_REQUEST, &GETMATCHES_RESPONSE),
-            RequestType::GetPropList => (&GETPROPLIST_REQUEST, &GETPROPLIST_RESPONSE),
-            RequestType::GetProps => (&GETPROPS_REQUEST, &GETPROPS_RESPONSE),
-            RequestType::GetSpecialTable => (&GETSPECIALTABLE_REQUEST, &GETSPECIALTABLE_RESPONSE),
-            RequestType::GetTemplateInfo => (&GETTEMPLATEINFO_REQUEST, &GETTEMPLATEINFO_RESPONSE),
-            RequestType::ModLinkAtt => (&MODLINKATT_REQUEST, &MODLINKATT_RESPONSE),
-            RequestType::ModProps => (&MODPROPS_REQUEST, &MODPROPS_RESPONSE),
-            RequestType::QueryRows => (&QUERYROWS_REQUEST, &QUERYROWS_RESPONSE),
-            RequestType::QueryColumns => (&QUERYCOLUMNS_REQUEST, &QUERYCOLUMNS_RESPONSE),
-            RequestType::ResolveNames => (&RESOLVENAMES_REQUEST, &RESOLVENAMES_RESPONSE),
-            RequestType::ResortRestriction => (&RESORTRESTRICTION_REQUEST, &RESORTRESTRICTION_RESPONSE),
-            RequestType::SeekEntries => (&SEEKENTRIES_REQUEST, &SEEKENTRIES_RESPONSE),
-            RequestType::UpdateStat => (&UPDATESTAT_REQUEST, &UPDATESTAT_RESPONSE),
-            RequestType::GetMailboxUrl => (&GETMAILBOXURL_REQUEST, &GETMAILBOXURL_RESPONSE),
-            RequestType::GetAddressBookUrl => (&GETADDRESSBOOKURL_REQUEST, &GETADDRESSBOOKURL_RESPONSE),
+            RequestType::Connect => (&CONNECT_REQUEST, &CONNECT_SUCCESS, &CONNECT_FAILURE),
+            RequestType::Execute => (&EXECUTE_REQUEST, &EXECUTE_SUCCESS, &EXECUTE_FAILURE),
+            RequestType::Disconnect => (&DISCONNECT_REQUEST, &DISCONNECT_SUCCESS, &DISCONNECT_FAILURE),
+            RequestType::NotificationWait => (&NOTIFICATIONWAIT_REQUEST, &NOTIFICATIONWAIT_SUCCESS, &NOTIFICATIONWAIT_FAILURE),
+            RequestType::Ping => (&PING_REQUEST, &PING_SUCCESS, &PING_FAILURE),
+            RequestType::Bind => (&BIND_REQUEST, &BIND_SUCCESS, &BIND_FAILURE),
+            RequestType::Unbind => (&UNBIND_REQUEST, &UNBIND_SUCCESS, &UNBIND_FAILURE),
+            RequestType::CompareMIds => (&COMPAREMIDS_REQUEST, &COMPAREMIDS_SUCCESS, &COMPAREMIDS_FAILURE),
+            RequestType::DnToMId => (&DNTOMID_REQUEST, &DNTOMID_SUCCESS, &DNTOMID_FAILURE),
+            RequestType::GetMatches => (&GETMATCHES_REQUEST, &GETMATCHES_SUCCESS, &GETMATCHES_FAILURE),
+            RequestType::GetPropList => (&GETPROPLIST_REQUEST, &GETPROPLIST_SUCCESS, &GETPROPLIST_FAILURE),
+            RequestType::GetProps => (&GETPROPS_REQUEST, &GETPROPS_SUCCESS, &GETPROPS_FAILURE),
+            RequestType::GetSpecialTable => (&GETSPECIALTABLE_REQUEST, &GETSPECIALTABLE_SUCCESS, &GETSPECIALTABLE_FAILURE),
+            RequestType::GetTemplateInfo => (&GETTEMPLATEINFO_REQUEST, &GETTEMPLATEINFO_SUCCESS, &GETTEMPLATEINFO_FAILURE),
+            RequestType::ModLinkAtt => (&MODLINKATT_REQUEST, &MODLINKATT_SUCCESS, &MODLINKATT_FAILURE),
+            RequestType::ModProps => (&MODPROPS_REQUEST, &MODPROPS_SUCCESS, &MODPROPS_FAILURE),
+            RequestType::QueryRows => (&QUERYROWS_REQUEST, &QUERYROWS_SUCCESS, &QUERYROWS_FAILURE),
+            RequestType::QueryColumns => (&QUERYCOLUMNS_REQUEST, &QUERYCOLUMNS_SUCCESS, &QUERYCOLUMNS_FAILURE),
+            RequestType::ResolveNames => (&RESOLVENAMES_REQUEST, &RESOLVENAMES_SUCCESS, &RESOLVENAMES_FAILURE),
+            RequestType::ResortRestriction => (&RESORTRESTRICTION_REQUEST, &RESORTRESTRICTION_SUCCESS, &RESORTRESTRICTION_FAILURE),
+            RequestType::SeekEntries => (&SEEKENTRIES_REQUEST, &SEEKENTRIES_SUCCESS, &SEEKENTRIES_FAILURE),
+            RequestType::UpdateStat => (&UPDATESTAT_REQUEST, &UPDATESTAT_SUCCESS, &UPDATESTAT_FAILURE),
+            RequestType::GetMailboxUrl => (&GETMAILBOXURL_REQUEST, &GETMAILBOXURL_SUCCESS, &GETMAILBOXURL_FAILURE),
+            RequestType::GetAddressBookUrl => (&GETADDRESSBOOKURL_REQUEST, &GETADDRESSBOOKURL_SUCCESS, &GETADDRESSBOOKURL_FAILURE),
         }
     }
 }
@@ -219,7 +219,7 @@ pub fn trailing(b: &mut Builder<'_>, c: &mut Cur<'_>) {
 
 /// Decodes a request body (the HTTP request body as sent) into the builder.
 pub fn request_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) {
-    let (root, _) = t.roots();
+    let (root, _, _) = t.roots();
     let _ = b.group(c, root, |b, c| {
         match t.endpoint() {
             Endpoint::Emsmdb => emsmdb::request(b, c, t)?,
@@ -241,7 +241,9 @@ pub fn request_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) {
 
 /// Decodes the binary part of a response body (after meta-tags and additional headers).
 pub fn binary_response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) {
-    let (_, root) = t.roots();
+    let (_, success, failure) = t.roots();
+    // The root is named after the form the StatusCode selects ([MS-OXCMAPIHTTP] x.2 success, x.3 failure).
+    let root = if t == RequestType::Ping || c.peek_u32().is_none_or(|s| s == 0) { success } else { failure };
     let _ = b.group(c, root, |b, c| {
         if t == RequestType::Ping {
             if !c.is_empty() {
@@ -253,7 +255,7 @@ pub fn binary_response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) {
         let status = b.u32(c, &fields::STATUS_CODE)?;
         if status != 0 {
             // Failure body: StatusCode, AuxiliaryBufferSize, AuxiliaryBuffer.
-            let name = crate::errors::name(status.into()).unwrap_or("unknown status");
+            let name = fields::status_name(status.into()).unwrap_or("unknown status");
             b.diag(Severity::Warning, format!("request failed: StatusCode 0x{status:08X} ({name})"), c.src(), c.pos().saturating_sub(4), 4);
             aux_tail(b, c)?;
             trailing(b, c);
