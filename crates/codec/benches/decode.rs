@@ -23,7 +23,52 @@ fn workloads() -> Vec<Workload> {
     for v in common::vectors() {
         w.push(Workload { name: format!("golden/{}", v.stem), ty: v.ty, request: v.request, response: v.response });
     }
+    w.extend(large_execute());
     w
+}
+
+/// An Execute exchange with `units` packed 32 KiB-ish RopBuffer units, each a ROP output buffer,
+/// compressed and obfuscated as Exchange sends them (plus a plain variant).
+fn large_execute() -> Vec<Workload> {
+    use mapiscope_codec::rpc::lz77::compress;
+    let mut rng = common::Rng(7);
+    // A ROP-like payload: repeated RopQueryRows-style rows with strings and ids (compressible ~3x).
+    let mut rops = Vec::new();
+    while rops.len() < 30_000 {
+        rops.extend_from_slice(&[0x15, 0x01, 0, 0, 0, 0, 0x02, 0x10, 0x00]);
+        for _ in 0..16 {
+            rops.extend_from_slice(&(rng.next() as u32 & 0x00FF_FFFF).to_le_bytes());
+            rops.extend_from_slice("Inbox item subject ".encode_utf16().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>().as_slice());
+        }
+    }
+    let mut payload = Vec::new();
+    payload.extend_from_slice(&((rops.len() + 2) as u16).to_le_bytes());
+    payload.extend_from_slice(&rops);
+    payload.extend_from_slice(&[0x23, 0x01, 0, 0]);
+    let mut out = Vec::new();
+    for (name, compressed) in [("execute/8x32KiB-compressed-xor", true), ("execute/8x32KiB-plain", false)] {
+        let mut rb = Vec::new();
+        for i in 0..8 {
+            let last = if i == 7 { 4u16 } else { 0 };
+            let (flags, body) = if compressed {
+                (1 | 2 | last, compress(&payload).into_iter().map(|b| b ^ 0xA5).collect::<Vec<u8>>())
+            } else {
+                (last, payload.clone())
+            };
+            rb.extend_from_slice(&0u16.to_le_bytes());
+            rb.extend_from_slice(&flags.to_le_bytes());
+            rb.extend_from_slice(&(body.len() as u16).to_le_bytes());
+            rb.extend_from_slice(&(payload.len() as u16).to_le_bytes());
+            rb.extend_from_slice(&body);
+        }
+        let mut resp = b"PROCESSING\r\nDONE\r\nX-ResponseCode: 0\r\n\r\n".to_vec();
+        resp.extend_from_slice(&[0; 12]);
+        resp.extend_from_slice(&(rb.len() as u32).to_le_bytes());
+        resp.extend_from_slice(&rb);
+        resp.extend_from_slice(&[0; 4]);
+        out.push(Workload { name: name.to_string(), ty: RequestType::Execute, request: None, response: Some(resp) });
+    }
+    out
 }
 
 fn main() {
