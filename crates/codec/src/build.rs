@@ -397,8 +397,8 @@ impl<'a> Builder<'a> {
         self.num(c, f, 8, le_i64, Value::Int)
     }
 
-    /// Reads a one-byte boolean (any non-zero value is true; values other than 0 and 1 get a note
-    /// unless `lenient`).
+    /// Reads a one-byte boolean (any non-zero value is true, as the specifications' BOOLEAN fields
+    /// are read by servers).
     pub fn bool8(&mut self, c: &mut Cur<'_>, f: &'static Field) -> R<bool> {
         let (x, start, used) = match c.nom(le_u8) {
             Some(v) => v,

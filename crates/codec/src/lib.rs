@@ -36,6 +36,7 @@ pub mod errors;
 pub mod json;
 pub mod mapihttp;
 pub mod nspi;
+pub mod props;
 pub mod registry;
 pub mod rpc;
 pub mod text;

@@ -35,8 +35,8 @@ macro_rules! fields {
 /// All registered fields, module by module.
 pub fn all() -> impl Iterator<Item = &'static Field> {
     // Each top-level module lists its own field groups (one per file that declares fields).
-    let modules: [&'static [&'static [&'static Field]]; 3] =
-        [crate::mapihttp::FIELD_GROUPS, crate::rpc::FIELD_GROUPS, crate::nspi::FIELD_GROUPS];
+    let modules: [&'static [&'static [&'static Field]]; 4] =
+        [crate::mapihttp::FIELD_GROUPS, crate::rpc::FIELD_GROUPS, crate::nspi::FIELD_GROUPS, crate::props::FIELD_GROUPS];
     modules.into_iter().flat_map(|m| m.iter().copied()).flat_map(|g| g.iter().copied())
 }
 
@@ -67,7 +67,7 @@ mod tests {
             assert!(!f.key.contains("..") && !f.key.ends_with('.'), "key {} has an empty component", f.key);
             assert!(!f.name.is_empty() && !f.desc.is_empty(), "field {} lacks a name or description", f.key);
         }
-        assert!(n > 50, "registry unexpectedly small: {n}");
+        assert!(n > 300, "registry unexpectedly small: {n}");
     }
 
     #[test]
