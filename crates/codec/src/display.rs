@@ -135,7 +135,7 @@ pub fn value_text(d: &Dissection<'_>, n: &Node) -> Option<String> {
         Value::UInt(v) => uint_text(f.ty, &f.disp, *v),
         Value::Int(v) => match f.disp {
             Disp::Names(_) | Disp::Lookup(_) => named(f.disp.name_of(*v as u64), &format!("{v}")),
-            Disp::Hex => format!("0x{:0w$X}", *v as u64 & mask(f.ty), w = hex_width(f.ty)),
+            Disp::Hex | Disp::HexNamed(_) => format!("0x{:0w$X}", *v as u64 & mask(f.ty), w = hex_width(f.ty)),
             Disp::Unit(u) => format!("{v} {u}"),
             _ => format!("{v}"),
         },
@@ -202,6 +202,10 @@ pub fn uint_text(ty: Ty, disp: &Disp, v: u64) -> String {
         Disp::Unit(u) => format!("{v} {u}"),
         Disp::Names(_) | Disp::Lookup(_) => named(disp.name_of(v), &format!("0x{v:0w$X}")),
         Disp::NamesDec(_) => named(disp.name_of(v), &format!("{v}")),
+        Disp::HexNamed(_) => match disp.name_of(v) {
+            Some(n) => format!("0x{v:0w$X} ({n})"),
+            None => format!("0x{v:0w$X}"),
+        },
         Disp::Flags(t) => flags_string(t, v, w),
         Disp::Fid => fid_string(v),
     }

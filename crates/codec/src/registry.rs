@@ -73,7 +73,7 @@ mod tests {
     #[test]
     fn name_tables_sorted() {
         for f in all() {
-            if let Disp::Names(t) | Disp::NamesDec(t) | Disp::Flags(t) = f.disp {
+            if let Disp::Names(t) | Disp::NamesDec(t) | Disp::HexNamed(t) | Disp::Flags(t) = f.disp {
                 for w in t.windows(2) {
                     if let [a, b] = w {
                         assert!(a.0 < b.0, "value table of {} not sorted at {:#x}", f.key, b.0);

@@ -92,6 +92,9 @@ pub enum Disp {
     /// An enumeration shown with its number in decimal (for values that are decimal on the wire, such
     /// as X-ResponseCode).
     NamesDec(NameTable),
+    /// Hexadecimal, with a name appended only for the values in the table (special values of an
+    /// otherwise numeric field: handle 0xFFFFFFFF, MID_CURRENT).
+    HexNamed(NameTable),
     /// A lookup function for large or generated tables.
     Lookup(fn(u64) -> Option<&'static str>),
     /// Bit flags: the names of the set bits, with unnamed bits shown as a residual hex value.
@@ -109,6 +112,7 @@ impl core::fmt::Debug for Disp {
             Disp::Hex => "Hex",
             Disp::Names(_) => "Names",
             Disp::NamesDec(_) => "NamesDec",
+            Disp::HexNamed(_) => "HexNamed",
             Disp::Lookup(_) => "Lookup",
             Disp::Flags(_) => "Flags",
             Disp::Fid => "Fid",
@@ -121,7 +125,7 @@ impl Disp {
     /// The name of `v` when this is an enumeration or lookup.
     pub fn name_of(&self, v: u64) -> Option<&'static str> {
         match self {
-            Disp::Names(t) | Disp::NamesDec(t) => lookup(t, v),
+            Disp::Names(t) | Disp::NamesDec(t) | Disp::HexNamed(t) => lookup(t, v),
             Disp::Lookup(f) => f(v),
             _ => None,
         }

@@ -58,12 +58,17 @@ pub static TEMPLATE_INFO_FLAGS: NameTable = &[
     (0x0000_0040, "TI_HELPFILE_CONTENTS"),
 ];
 
+/// [MS-OXNSPI] 2.2.8 positioning Minimal Entry IDs.
+pub static MID_POSITIONS: crate::tree::NameTable = &[(0, "MID_BEGINNING_OF_TABLE"), (1, "MID_CURRENT"), (2, "MID_END_OF_TABLE")];
+/// [MS-OXNSPI] 2.2.9 ambiguous name resolution Minimal Entry IDs (ResolveNames, DNToMId results).
+pub static MID_RESOLUTION: crate::tree::NameTable = &[(0, "MID_UNRESOLVED"), (1, "MID_AMBIGUOUS"), (2, "MID_RESOLVED")];
+
 crate::fields! {
     HAS_STATE: Bool = "mapihttp.nspi.hasstate", "HasState", "[MS-OXCMAPIHTTP] 2.2.5 a Boolean (TRUE is 0xFF) that specifies whether the State field is present";
     STATE: None = "mapihttp.nspi.state", "State", "[MS-OXNSPI] 2.2.8 a STAT structure: the position and options in an address book container (36 bytes)";
     STAT_SORT_TYPE: U32 [Disp::Names(SORT_TYPES)] = "mapihttp.nspi.stat.sorttype", "SortType", "[MS-OXNSPI] 2.2.8 the sort order of the table ([MS-OXNSPI] 2.2.1 table sort orders)";
     STAT_CONTAINER_ID: U32 [Disp::Hex] = "mapihttp.nspi.stat.containerid", "ContainerID", "[MS-OXNSPI] 2.2.8 the Minimal Entry ID of the address book container (0 is the Global Address List)";
-    STAT_CURRENT_REC: U32 [Disp::Hex] = "mapihttp.nspi.stat.currentrec", "CurrentRec", "[MS-OXNSPI] 2.2.8 the Minimal Entry ID of the current row; MID_BEGINNING_OF_TABLE 0x0, MID_CURRENT 0x1, MID_END_OF_TABLE 0x2 are positions";
+    STAT_CURRENT_REC: U32 [Disp::HexNamed(MID_POSITIONS)] = "mapihttp.nspi.stat.currentrec", "CurrentRec", "[MS-OXNSPI] 2.2.8 the Minimal Entry ID of the current row; MID_BEGINNING_OF_TABLE 0x0, MID_CURRENT 0x1, MID_END_OF_TABLE 0x2 are positions";
     STAT_DELTA: I32 = "mapihttp.nspi.stat.delta", "Delta", "[MS-OXNSPI] 2.2.8 the movement within the table relative to CurrentRec";
     STAT_NUM_POS: U32 = "mapihttp.nspi.stat.numpos", "NumPos", "[MS-OXNSPI] 2.2.8 the approximate fractional position of the current row (numerator)";
     STAT_TOTAL_RECS: U32 = "mapihttp.nspi.stat.totalrecs", "TotalRecs", "[MS-OXNSPI] 2.2.8 the approximate number of rows in the table (denominator of NumPos)";
@@ -74,7 +79,7 @@ crate::fields! {
     CODE_PAGE: U32 [Disp::Names(crate::mapihttp::emsmdb::CODE_PAGES)] = "mapihttp.nspi.codepage", "CodePage", "[MS-OXCMAPIHTTP] 2.2.5 the code page of 8-bit string values (requested, or used by the server)";
     HAS_MINIMAL_IDS: Bool = "mapihttp.nspi.hasminimalids", "HasMinimalIds", "[MS-OXCMAPIHTTP] 2.2.5 a Boolean that specifies whether the MinimalIdCount and MinimalIds fields are present";
     MINIMAL_ID_COUNT: U32 = "mapihttp.nspi.minimalidcount", "MinimalIdCount", "[MS-OXCMAPIHTTP] 2.2.5 the number of structures in the MinimalIds field";
-    MINIMAL_IDS: U32 [Disp::Hex] = "mapihttp.nspi.minimalids", "MinimalIds", "[MS-OXCMAPIHTTP] 2.2.5 a MinimalEntryID ([MS-OXNSPI] 2.2.9.1); in ResolveNames and DNToMId responses MID_UNRESOLVED 0x0 and MID_AMBIGUOUS 0x1 mark names that did not resolve to one object";
+    MINIMAL_IDS: U32 [Disp::HexNamed(MID_RESOLUTION)] = "mapihttp.nspi.minimalids", "MinimalIds", "[MS-OXCMAPIHTTP] 2.2.5 a MinimalEntryID ([MS-OXNSPI] 2.2.9.1); in ResolveNames and DNToMId responses MID_UNRESOLVED 0x0 and MID_AMBIGUOUS 0x1 mark names that did not resolve to one object";
     EXPLICIT_TABLE_COUNT: U32 = "mapihttp.nspi.explicittablecount", "ExplicitTableCount", "[MS-OXCMAPIHTTP] 2.2.5.12/2.2.5.16 the number of structures in the ExplicitTable field";
     EXPLICIT_TABLE: U32 [Disp::Hex] = "mapihttp.nspi.explicittable", "ExplicitTable", "[MS-OXCMAPIHTTP] 2.2.5.12/2.2.5.16 a MinimalEntryID of the Explicit Table ([MS-OXNSPI] 2.2.9.1)";
     HAS_COLUMNS: Bool = "mapihttp.nspi.hascolumns", "HasColumns", "[MS-OXCMAPIHTTP] 2.2.5 a Boolean that specifies whether the Columns field is present";

@@ -143,7 +143,7 @@ fn stat_lines(d: &Dissection<'_>) {
     assert_eq!(line(d, "mapihttp.nspi.hasstate"), "HasState: True");
     assert_eq!(line(d, "mapihttp.nspi.stat.sorttype"), "SortType: SortTypeDisplayName (0x00000000)");
     assert_eq!(line(d, "mapihttp.nspi.stat.containerid"), "ContainerID: 0x00000000");
-    assert_eq!(line(d, "mapihttp.nspi.stat.currentrec"), "CurrentRec: 0x00000000");
+    assert_eq!(line(d, "mapihttp.nspi.stat.currentrec"), "CurrentRec: 0x00000000 (MID_BEGINNING_OF_TABLE)");
     assert_eq!(line(d, "mapihttp.nspi.stat.delta"), "Delta: 0");
     assert_eq!(line(d, "mapihttp.nspi.stat.numpos"), "NumPos: 0");
     assert_eq!(line(d, "mapihttp.nspi.stat.totalrecs"), "TotalRecs: 0");
@@ -652,7 +652,7 @@ fn dn_to_mid() {
     clean(&d);
     assert_eq!(line(&d, "mapihttp.nspi.hasminimalids"), "HasMinimalIds: True");
     assert_eq!(line(&d, "mapihttp.nspi.minimalidcount"), "MinimalIdCount: 2");
-    assert_eq!(lines(&d, "mapihttp.nspi.minimalids"), ["MinimalIds: 0x00001234", "MinimalIds: 0x00000000"]);
+    assert_eq!(lines(&d, "mapihttp.nspi.minimalids"), ["MinimalIds: 0x00001234", "MinimalIds: 0x00000000 (MID_UNRESOLVED)"]);
 }
 
 #[test]
@@ -1065,7 +1065,7 @@ fn resolve_names() {
     let r = meta(&resolvenames_resp());
     let d = rs(T::ResolveNames, &r);
     clean(&d);
-    assert_eq!(lines(&d, "mapihttp.nspi.minimalids"), ["MinimalIds: 0x00001234", "MinimalIds: 0x00000000"]);
+    assert_eq!(lines(&d, "mapihttp.nspi.minimalids"), ["MinimalIds: 0x00001234", "MinimalIds: 0x00000000 (MID_UNRESOLVED)"]);
     assert_eq!(line(&d, "mapihttp.resolvenames.hasrowsandcols"), "HasRowsAndCols: True");
     assert_eq!(line(&d, "mapihttp.nspi.propertytag"), "PropertyTags: 0x3001001F (PtypString, id 0x3001)");
     assert!(d.find("mapihttp.nspi.propertytags").is_some());

@@ -17,15 +17,14 @@ use crate::build::{Builder, Cur, Stop, R};
 use crate::rpc::Direction;
 use crate::tree::{Disp, Severity};
 
-/// Named handle values. Shown through `Disp::Flags` so that ordinary handles print as plain hex and
-/// only the all-ones value gets a name (a value table would print "Unknown" for every handle).
+/// Named handle values: ordinary handles print as plain hex, only the all-ones value gets a name.
 pub static HANDLE_NAMES: crate::tree::NameTable = &[(0xFFFF_FFFF, "no Server object")];
 
 crate::fields! {
     ROP_SIZE: U16 [Disp::Unit("bytes")] = "mapihttp.rop.ropsize", "RopSize", "[MS-OXCROPS] 2.2.1 the size of both this field and the RopsList field";
     ROPS_LIST: Bytes = "mapihttp.rop.ropslist", "RopsList", "[MS-OXCROPS] 2.2.1 the ROP request buffers (input) or ROP response buffers (output), RopSize - 2 bytes";
     HANDLE_TABLE: None = "mapihttp.rop.serverobjecthandletable", "ServerObjectHandleTable", "[MS-OXCROPS] 2.2.1 the Server object handles the ROPs refer to by index: the rest of the buffer";
-    HANDLE: U32 [Disp::Flags(HANDLE_NAMES)] = "mapihttp.rop.serverobjecthandle", "ServerObjectHandle", "[MS-OXCROPS] 2.2.1 one Server object handle (0xFFFFFFFF: no Server object)";
+    HANDLE: U32 [Disp::HexNamed(HANDLE_NAMES)] = "mapihttp.rop.serverobjecthandle", "ServerObjectHandle", "[MS-OXCROPS] 2.2.1 one Server object handle (0xFFFFFFFF: no Server object)";
     HANDLE_TABLE_EXTRA: Bytes = "mapihttp.rop.serverobjecthandletable.extra", "Extra bytes", "[MS-OXCROPS] 2.2.1 bytes after the last whole handle: the table is not a multiple of 4 bytes";
 }
 
