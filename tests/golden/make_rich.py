@@ -39,18 +39,25 @@ def aux(blocks, flags=4):
     return struct.pack("<I", len(u)) + u
 
 def utf16z(s): return s.encode("utf-16le") + b"\0\0"
+def fid(counter, repl=1):
+    """[MS-OXCDATA] 2.2.1.1 Folder ID: ReplId (little-endian u16) + GlobalCounter (6 bytes, big-endian)."""
+    return struct.pack("<H", repl) + counter.to_bytes(6, "big")
 GUID = bytes.fromhex("0123456789abcdef0123456789abcdef")
+# Hierarchy table columns: PidTagDisplayName, PidTagFolderId, PidTagContentCount, PidTagContentUnreadCount,
+# PidTagSubfolders, PidTagContainerClass, PidTagEntryId, PidTagParentFolderId, PidTagFolderType, PidTagMessageSize.
+COLUMNS = (0x3001001F, 0x67480014, 0x36020003, 0x36030003, 0x360A000B, 0x3613001F, 0x0FFF0102, 0x67490014, 0x36010003, 0x0E080003)
+MAILBOX_GUID = bytes.fromhex("c3e1785796 52ce46a353b3e07f9b97bc".replace(" ", ""))
+DATABASE_GUID = bytes.fromhex("0f2a37dd3c1c7d4e9b7e0c7b2e44a5f1")
 PSETID_COMMON = bytes.fromhex("0820060000000000c000000000000046")  # {00062008-0000-0000-C000-000000000046}
 DN = b"/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=alice\0"
 
 # ---- Execute request: RopLogon + RopGetReceiveFolder + RopOpenFolder + RopGetHierarchyTable
 rops = (bytes([0xFE, 0x00, 0x00, 0x01]) + struct.pack("<IIH", 0x0100040C, 0, len(DN)) + DN
         + bytes([0x27, 0x00, 0x00]) + b"IPM.Note\0"
-        + bytes([0x02, 0x00, 0x00, 0x01]) + struct.pack("<Q", 0x0100000000000001 | (0x0E8EDF36 << 32)) + b"\x00"
+        + bytes([0x02, 0x00, 0x00, 0x01]) + fid(0x0E8EDF36) + b"\x00"
         + bytes([0x04, 0x00, 0x01, 0x02, 0x00])
-        + bytes([0x12, 0x00, 0x02, 0x00]) + struct.pack("<H", 12)
-        + b"".join(struct.pack("<I", t) for t in (0x3001001F, 0x6748001F, 0x36020003, 0x36030003, 0x360A000B, 0x3613001F,
-                                                  0x0FFF0102, 0x6749001F, 0x36010003, 0x3001001E, 0x3613001E, 0x0E080003))
+        + bytes([0x12, 0x00, 0x02, 0x00]) + struct.pack("<H", len(COLUMNS))
+        + b"".join(struct.pack("<I", t) for t in COLUMNS)
         + bytes([0x15, 0x00, 0x02, 0x00, 0x01]) + struct.pack("<H", 50)
         + bytes([0x56, 0x00, 0x01, 0x02]) + struct.pack("<H", 8)
         + b"".join(b"\x00" + PSETID_COMMON + struct.pack("<I", lid) for lid in (0x8501, 0x8503, 0x8506, 0x8510, 0x8514, 0x8516, 0x8517, 0x8580)))
@@ -70,21 +77,39 @@ hexfile("execute_compressed.Execute.req.hex", req,
         "RopQueryRows, RopGetPropertyIdsFromNames with 8 PSETID_Common names, 3 handle slots);\n"
         "AuxiliaryBuffer with AUX_PERF_REQUESTID, AUX_PERF_SESSIONINFO_V2, AUX_PERF_PROCESSINFO.")
 
-# ---- Execute response: packed, two compressed units (first without Last)
-fids = b"".join(struct.pack("<Q", 0x0100000000000001 | (i << 48)) for i in range(1, 14))
-logon = (bytes([0xFE, 0x00]) + struct.pack("<I", 0) + b"\x01" + fids + b"\x07" + GUID + struct.pack("<H", 1) + GUID
+# ---- Execute response: packed, two compressed units (first without Last), answering every request ROP
+def folder_entry_id(counter):
+    """[MS-OXCDATA] 2.2.4.1 Folder EntryID (46 bytes) of a private mailbox folder."""
+    return (struct.pack("<I", 0) + MAILBOX_GUID + struct.pack("<H", 0x0001) + DATABASE_GUID
+            + counter.to_bytes(6, "big") + b"\0\0")
+def u16z(t): return t.encode("utf-16le") + b"\0\0"
+def row(name, counter, count, unread, subfolders, cls, size):
+    return (b"\x00" + u16z(name) + fid(counter) + struct.pack("<II", count, unread) + bytes([subfolders]) + u16z(cls)
+            + struct.pack("<H", 46) + folder_entry_id(counter) + fid(0x0E8EDF36) + struct.pack("<II", 1, size))
+logon = (bytes([0xFE, 0x00]) + struct.pack("<I", 0) + b"\x01" + b"".join(fid(0x0E8EDF30 + i) for i in range(13)) + b"\x07"
+         + MAILBOX_GUID + struct.pack("<H", 1) + DATABASE_GUID
          + bytes([30, 15, 17, 5, 27, 11]) + struct.pack("<H", 2026) + struct.pack("<Q", 0x01DC5F5B5E3C8000) + struct.pack("<I", 0))
-out1 = struct.pack("<H", 2 + len(logon)) + logon + struct.pack("<I", 0x00000123)
-recv = bytes([0x27, 0x00]) + struct.pack("<I", 0) + struct.pack("<Q", 0x0100000000000001 | (5 << 48)) + b"IPM\0"
-recv = recv * 3
-out2 = struct.pack("<H", 2 + len(recv)) + recv + struct.pack("<I", 0x00000123)
+handles = struct.pack("<III", 0x00000123, 0x00000456, 0x00000789)
+out1 = struct.pack("<H", 2 + len(logon)) + logon + handles
+rops2 = (bytes([0x27, 0x00]) + struct.pack("<I", 0) + fid(0x0E8EDF34) + b"IPM\0"                 # RopGetReceiveFolder
+         + bytes([0x02, 0x01]) + struct.pack("<I", 0) + b"\x00\x00"                              # RopOpenFolder: no rules, not ghosted
+         + bytes([0x04, 0x02]) + struct.pack("<I", 0) + struct.pack("<I", 2)                       # RopGetHierarchyTable: 2 rows
+         + bytes([0x12, 0x02]) + struct.pack("<I", 0) + b"\x00"                                    # RopSetColumns: TBLSTAT_COMPLETE
+         + bytes([0x15, 0x02]) + struct.pack("<I", 0) + b"\x02" + struct.pack("<H", 2)            # RopQueryRows: end of table, 2 rows
+         + row("Inbox", 0x0E8EDF34, 12, 3, 1, "IPF.Note", 48213)
+         + row("Calendar", 0x0E8EDF3A, 5, 0, 0, "IPF.Appointment", 9120)
+         + bytes([0x56, 0x01]) + struct.pack("<I", 0) + struct.pack("<H", 8)                       # RopGetPropertyIdsFromNames
+         + b"".join(struct.pack("<H", 0x8500 + i) for i in range(8)))
+out2 = struct.pack("<H", 2 + len(rops2)) + rops2 + handles
 rb = unit(out1, 1 | 2) + unit(out2, 1 | 4)
 body = struct.pack("<III", 0, 0, 0) + struct.pack("<I", len(rb)) + rb + aux([])
 resp = b"PROCESSING\r\nPENDING\r\nDONE\r\nX-ResponseCode: 0\r\nX-ElapsedTime: 48\r\nX-StartTime: Fri, 27 Nov 2026 17:00:01 GMT\r\n\r\n" + body
 open(os.path.join(SAMPLES, "execute.response.bin"), "wb").write(resp)
 hexfile("execute_compressed.Execute.resp.hex", resp,
         "Execute response: packed RopBuffer of two RPC_HEADER_EXT units (Compressed|XorMagic, then Compressed|Last),\n"
-        "each an independent ROP output buffer.")
+        "each an independent ROP output buffer: the private-mailbox RopLogon response, then the responses to\n"
+        "RopGetReceiveFolder, RopOpenFolder, RopGetHierarchyTable, RopSetColumns, RopQueryRows (two rows over the\n"
+        "request's columns) and RopGetPropertyIdsFromNames.")
 
 # ---- Connect response with server auxiliary blocks
 blocks = [

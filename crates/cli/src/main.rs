@@ -13,6 +13,7 @@ mapiscope — a dissector for MAPI over HTTP (Outlook ↔ Exchange)
 USAGE:
     mapiscope decode --type <RequestType> [--request FILE] [--response FILE] [--json] [--hex]
     mapiscope fields
+    mapiscope rops
     mapiscope help
 
 COMMANDS:
@@ -22,6 +23,9 @@ COMMANDS:
              --json prints {\"request\", \"response\", \"diagnostics\", \"sources\"}; --hex adds a hex
              dump of each source to the text output.
     fields   List the field registry: filter key, name, type, description (like tshark -G fields).
+    rops     List the ROP table ([MS-OXCROPS] 2.2.2): RopId, name, section, and whether a request and
+             a response decoder exist (RopRelease has no response; RopNotify, RopPending, RopBackoff
+             and RopBufferTooSmall have no request).
 
 REQUEST TYPES:
     Connect Execute Disconnect NotificationWait PING Bind Unbind CompareMIds DNToMId GetMatches
@@ -63,6 +67,13 @@ fn run(args: &[String]) -> Result<(), Fail> {
                 return Err(Fail::Usage(format!("fields takes no arguments, got {a:?}")));
             }
             fields();
+            Ok(())
+        }
+        "rops" => {
+            if let Some(a) = rest.first() {
+                return Err(Fail::Usage(format!("rops takes no arguments, got {a:?}")));
+            }
+            rops();
             Ok(())
         }
         "help" | "--help" | "-h" => {
@@ -140,5 +151,19 @@ fn fields() {
     for f in registry::all() {
         out.push_str(&format!("{}\t{}\t{}\t{}\n", f.key, f.name, f.ty.name(), f.desc));
     }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+}
+
+fn rops() {
+    let mut out = String::from("RopId\tName\tSection\tRequest\tResponse\n");
+    let (mut n, mut req, mut resp) = (0, 0, 0);
+    for (r, has_req, has_resp) in mapiscope_codec::rops::table() {
+        n += 1;
+        req += usize::from(has_req);
+        resp += usize::from(has_resp);
+        let yes = |b: bool| if b { "yes" } else { "-" };
+        out.push_str(&format!("0x{:02X}\t{}\t[MS-OXCROPS] {}\t{}\t{}\n", r.id, r.name, r.section, yes(has_req), yes(has_resp)));
+    }
+    out.push_str(&format!("{n} ROPs: {req} request decoders, {resp} response decoders\n"));
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }

@@ -36,14 +36,17 @@ pub mod errors;
 pub mod json;
 pub mod mapihttp;
 pub mod nspi;
+pub mod oxcdata;
 pub mod props;
 pub mod registry;
+pub mod rops;
 pub mod rpc;
 pub mod text;
 pub mod tree;
 
 pub use mapihttp::envelope::Envelope;
 pub use mapihttp::{Endpoint, RequestType};
+pub use rops::context::Session;
 pub use tree::{Diagnostic, Disp, Dissection, Field, Node, Severity, Source, SourceId, Ty, Value};
 
 use build::{Builder, Cur};
@@ -66,21 +69,35 @@ pub fn decode_exchange<'a>(
     request: Option<&'a [u8]>,
     response: Option<&'a [u8]>,
 ) -> (Dissection<'a>, Option<Envelope>) {
+    decode_exchange_in(&mut Session::default(), t, request, response)
+}
+
+/// Like [`decode_exchange`], with the state of the exchange's Session Context: responses that need
+/// earlier traffic (table columns, logon kinds, named properties) use it, and what this exchange
+/// teaches (new handles, column sets, …) is added to it. Feed the exchanges of one session in order.
+pub fn decode_exchange_in<'a>(
+    session: &mut Session,
+    t: RequestType,
+    request: Option<&'a [u8]>,
+    response: Option<&'a [u8]>,
+) -> (Dissection<'a>, Option<Envelope>) {
+    let mut ctx = rops::context::Context { session: core::mem::take(session), exec: Default::default() };
     let mut b = Builder::new();
     if let Some(req) = request {
         let src = b.add_source("request body", req);
         let mut c = Cur::new(req, src);
-        mapihttp::request_body(&mut b, &mut c, t);
+        mapihttp::request_body(&mut b, &mut c, t, &mut ctx);
     }
     let env = response.map(|resp| {
         let src = b.add_source("response body", resp);
         let mut c = Cur::new(resp, src);
         let mut env = Envelope::default();
         let _ = b.group(&mut c, &mapihttp::fields::RESPONSE, |b, c| {
-            env = mapihttp::envelope::response_body(b, c, t);
+            env = mapihttp::envelope::response_body(b, c, t, &mut ctx);
             Ok(())
         });
         env
     });
+    *session = ctx.session;
     (b.finish(), env)
 }

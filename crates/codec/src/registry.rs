@@ -35,8 +35,14 @@ macro_rules! fields {
 /// All registered fields, module by module.
 pub fn all() -> impl Iterator<Item = &'static Field> {
     // Each top-level module lists its own field groups (one per file that declares fields).
-    let modules: [&'static [&'static [&'static Field]]; 4] =
-        [crate::mapihttp::FIELD_GROUPS, crate::rpc::FIELD_GROUPS, crate::nspi::FIELD_GROUPS, crate::props::FIELD_GROUPS];
+    let modules: [&'static [&'static [&'static Field]]; 6] = [
+        crate::mapihttp::FIELD_GROUPS,
+        crate::rpc::FIELD_GROUPS,
+        crate::nspi::FIELD_GROUPS,
+        crate::props::FIELD_GROUPS,
+        crate::oxcdata::FIELD_GROUPS,
+        crate::rops::FIELD_GROUPS,
+    ];
     modules.into_iter().flat_map(|m| m.iter().copied()).flat_map(|g| g.iter().copied())
 }
 

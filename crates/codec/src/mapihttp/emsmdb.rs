@@ -6,6 +6,7 @@ use alloc::format;
 
 use crate::build::{Builder, Cur, R};
 use crate::mapihttp::RequestType;
+use crate::rops::context::Context;
 use crate::rpc::Direction;
 use crate::tree::{Disp, Severity};
 
@@ -66,7 +67,7 @@ crate::fields! {
 }
 
 /// Reads the type-specific part of a mailbox request body (everything before AuxiliaryBufferSize).
-pub fn request(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> R<()> {
+pub fn request(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType, ctx: &mut Context) -> R<()> {
     match t {
         RequestType::Connect => {
             b.str8z(c, &CONNECT_USER_DN)?;
@@ -77,7 +78,7 @@ pub fn request(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> R<()> {
         }
         RequestType::Execute => {
             b.u32(c, &EXECUTE_FLAGS_F)?;
-            rop_buffer(b, c, Direction::Request)?;
+            rop_buffer(b, c, Direction::Request, ctx)?;
             let max = b.u32(c, &EXECUTE_MAX_ROP_OUT)?;
             if max > crate::rpc::MAX_ROP_OUT {
                 b.diag(
@@ -103,7 +104,7 @@ pub fn request(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> R<()> {
 
 /// Reads the type-specific part of a mailbox success response body (between ErrorCode and
 /// AuxiliaryBufferSize).
-pub fn response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> R<()> {
+pub fn response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType, ctx: &mut Context) -> R<()> {
     match t {
         RequestType::Connect => {
             b.u32(c, &CONNECT_POLLS_MAX)?;
@@ -114,7 +115,7 @@ pub fn response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> R<()> {
         }
         RequestType::Execute => {
             b.u32(c, &EXECUTE_RESPONSE_FLAGS)?;
-            rop_buffer(b, c, Direction::Response)?;
+            rop_buffer(b, c, Direction::Response, ctx)?;
         }
         RequestType::NotificationWait => {
             b.u32(c, &NOTIFICATIONWAIT_EVENT_PENDING)?;
@@ -125,7 +126,7 @@ pub fn response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> R<()> {
 }
 
 /// RopBufferSize and RopBuffer of an Execute request or response.
-fn rop_buffer(b: &mut Builder<'_>, c: &mut Cur<'_>, dir: Direction) -> R<()> {
+fn rop_buffer(b: &mut Builder<'_>, c: &mut Cur<'_>, dir: Direction, ctx: &mut Context) -> R<()> {
     let size = b.u32(c, &EXECUTE_ROP_BUFFER_SIZE)? as usize;
     let n = if size > c.left() {
         let msg = format!("RopBufferSize {} exceeds the {} bytes left", size, c.left());
@@ -134,7 +135,7 @@ fn rop_buffer(b: &mut Builder<'_>, c: &mut Cur<'_>, dir: Direction) -> R<()> {
     } else {
         size
     };
-    let r = b.group_sized(c, &EXECUTE_ROP_BUFFER, n, |b, c| crate::rpc::rop_buffer(b, c, dir));
+    let r = b.group_sized(c, &EXECUTE_ROP_BUFFER, n, |b, c| crate::rpc::rop_buffer(b, c, dir, ctx));
     if n < size {
         // The body was cut inside RopBuffer: nothing after it can be read.
         return Err(crate::build::Stop);

@@ -67,7 +67,7 @@ pub fn looks_like_text(b: &[u8]) -> bool {
 }
 
 /// Decodes a whole response body: meta-tags, additional headers, then the binary body of `t`.
-pub fn response_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> Envelope {
+pub fn response_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType, ctx: &mut crate::rops::context::Context) -> Envelope {
     let mut env = Envelope::default();
     let starts_with_tag = line(c.rest()).is_some_and(|(l, _)| is_meta_tag(l))
         || META_TAGS.iter().any(|t| c.rest().starts_with(t.as_bytes()));
@@ -89,7 +89,7 @@ pub fn response_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> En
         }
         b.diag_at(c, Severity::Note, "no meta-tags: decoding the bytes as the binary response body", 0);
         env.body_offset = Some(c.pos());
-        binary_response(b, c, t);
+        binary_response(b, c, t, ctx);
         return env;
     }
     let _ = b.group(c, &F::META_TAGS, |b, c| meta_tags(b, c, &mut env));
@@ -135,7 +135,7 @@ pub fn response_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) -> En
         return env;
     }
     let _ = b.group(c, &F::BINARY_BODY, |b, c| {
-        binary_response(b, c, t);
+        binary_response(b, c, t, ctx);
         Ok(())
     });
     env

@@ -218,11 +218,11 @@ pub fn trailing(b: &mut Builder<'_>, c: &mut Cur<'_>) {
 }
 
 /// Decodes a request body (the HTTP request body as sent) into the builder.
-pub fn request_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) {
+pub fn request_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType, ctx: &mut crate::rops::context::Context) {
     let (root, _, _) = t.roots();
     let _ = b.group(c, root, |b, c| {
         match t.endpoint() {
-            Endpoint::Emsmdb => emsmdb::request(b, c, t)?,
+            Endpoint::Emsmdb => emsmdb::request(b, c, t, ctx)?,
             Endpoint::Nspi => crate::nspi::request(b, c, t)?,
             Endpoint::Both => {
                 // PING: the specification defines no request body ([MS-OXCMAPIHTTP] 2.2.6).
@@ -240,7 +240,7 @@ pub fn request_body(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) {
 }
 
 /// Decodes the binary part of a response body (after meta-tags and additional headers).
-pub fn binary_response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) {
+pub fn binary_response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType, ctx: &mut crate::rops::context::Context) {
     let (_, success, failure) = t.roots();
     // The root is named after the form the StatusCode selects ([MS-OXCMAPIHTTP] x.2 success, x.3 failure).
     let root = if t == RequestType::Ping || c.peek_u32().is_none_or(|s| s == 0) { success } else { failure };
@@ -263,7 +263,7 @@ pub fn binary_response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType) {
         }
         b.u32(c, &fields::ERROR_CODE)?;
         match t.endpoint() {
-            Endpoint::Emsmdb => emsmdb::response(b, c, t)?,
+            Endpoint::Emsmdb => emsmdb::response(b, c, t, ctx)?,
             _ => crate::nspi::response(b, c, t)?,
         }
         aux_tail(b, c)?;

@@ -682,21 +682,21 @@ fn get_matches_request_with_nested_filter() {
     assert_eq!(lines(&d, "mapihttp.nspi.restriction.restrictcount"), ["RestrictCount: 3", "RestrictCount: 2"]);
     assert_eq!(line(&d, "mapihttp.nspi.restriction.fuzzylevellow"), "FuzzyLevelLow: FL_SUBSTRING (0x0001)");
     assert_eq!(line(&d, "mapihttp.nspi.restriction.fuzzylevelhigh"), "FuzzyLevelHigh: 0x0001 (FL_IGNORECASE)");
-    assert_eq!(line(&d, "mapihttp.prop.tag"), "PropertyTag: 0x3001001F (PtypString, id 0x3001)");
+    assert_eq!(line(&d, "mapihttp.prop.tag"), "PropertyTag: PidTagDisplayName (0x3001001F, PtypString)");
     assert_eq!(
         lines(&d, "mapihttp.nspi.restriction.taggedvalue"),
         [
-            "TaggedValue: 0x3001001F (PtypString, id 0x3001) = \"ali\"",
-            "TaggedValue: 0x39000003 (PtypInteger32, id 0x3900) = 0",
+            "TaggedValue: PidTagDisplayName (0x3001001F, PtypString) = \"ali\"",
+            "TaggedValue: PidTagDisplayType (0x39000003, PtypInteger32) = 0",
         ]
     );
     assert_eq!(line(&d, "mapihttp.nspi.restriction.relop"), "RelOp: RELOP_EQ (0x04)");
     assert_eq!(
         lines(&d, "mapihttp.nspi.restriction.proptag"),
         [
-            "PropTag: 0x39000003 (PtypInteger32, id 0x3900)",
-            "PropTag: 0x39FE001F (PtypString, id 0x39FE)",
-            "PropTag: 0x0FFE0003 (PtypInteger32, id 0x0FFE)",
+            "PropTag: PidTagDisplayType (0x39000003, PtypInteger32)",
+            "PropTag: PidTagSmtpAddress (0x39FE001F, PtypString)",
+            "PropTag: PidTagObjectType (0x0FFE0003, PtypInteger32)",
         ]
     );
     assert_eq!(line(&d, "mapihttp.nspi.restriction.bitmaprelop"), "BitmapRelOp: BMR_NEZ (0x01)");
@@ -715,7 +715,7 @@ fn get_matches_request_with_nested_filter() {
     assert_eq!(line(&d, "mapihttp.nspi.propertytagcount"), "PropertyTagCount: 2");
     assert_eq!(
         lines(&d, "mapihttp.nspi.propertytag"),
-        ["PropertyTags: 0x3001001F (PtypString, id 0x3001)", "PropertyTags: 0x39000003 (PtypInteger32, id 0x3900)"]
+        ["PropertyTags: PidTagDisplayName (0x3001001F, PtypString)", "PropertyTags: PidTagDisplayType (0x39000003, PtypInteger32)"]
     );
     // PropertyTag children: PropertyType then PropertyId, 2 bytes each.
     let (ti, tn) = d.find("mapihttp.nspi.propertytag").unwrap();
@@ -735,9 +735,9 @@ fn get_matches_response_standard_and_flagged_rows() {
     assert_eq!(
         lines(&d, "mapihttp.nspi.propertytag"),
         [
-            "PropertyTags: 0x3001001F (PtypString, id 0x3001)",
-            "PropertyTags: 0x0FFF0102 (PtypBinary, id 0x0FFF)",
-            "PropertyTags: 0x39000003 (PtypInteger32, id 0x3900)",
+            "PropertyTags: PidTagDisplayName (0x3001001F, PtypString)",
+            "PropertyTags: PidTagEntryId (0x0FFF0102, PtypBinary)",
+            "PropertyTags: PidTagDisplayType (0x39000003, PtypInteger32)",
             "PropertyTags: 0x8008001E (PtypString8, named property id 0x8008)",
         ]
     );
@@ -746,18 +746,18 @@ fn get_matches_response_standard_and_flagged_rows() {
     assert_eq!(
         lines(&d, "mapihttp.nspi.addressbookpropertyvalue"),
         [
-            "AddressBookPropertyValue: 0x3001001F (PtypString, id 0x3001) = \"Alice\"",
-            "AddressBookPropertyValue: 0x0FFF0102 (PtypBinary, id 0x0FFF) = DT_MAILUSER, MId 0x00001234, server {04030201-0605-0807-090A-0B0C0D0E0F10}",
-            "AddressBookPropertyValue: 0x39000003 (PtypInteger32, id 0x3900) = 0",
+            "AddressBookPropertyValue: PidTagDisplayName (0x3001001F, PtypString) = \"Alice\"",
+            "AddressBookPropertyValue: PidTagEntryId (0x0FFF0102, PtypBinary) = DT_MAILUSER, MId 0x00001234, server {04030201-0605-0807-090A-0B0C0D0E0F10}",
+            "AddressBookPropertyValue: PidTagDisplayType (0x39000003, PtypInteger32) = 0",
             "AddressBookPropertyValue: 0x8008001E (PtypString8, named property id 0x8008) = \"x\"",
         ]
     );
     assert_eq!(
         lines(&d, "mapihttp.nspi.addressbookflaggedpropertyvalue"),
         [
-            "AddressBookFlaggedPropertyValue: 0x3001001F (PtypString, id 0x3001) = \"Bob\"",
-            "AddressBookFlaggedPropertyValue: 0x0FFF0102 (PtypBinary, id 0x0FFF) = error NotFound (0x8004010F)",
-            "AddressBookFlaggedPropertyValue: 0x39000003 (PtypInteger32, id 0x3900) = (absent)",
+            "AddressBookFlaggedPropertyValue: PidTagDisplayName (0x3001001F, PtypString) = \"Bob\"",
+            "AddressBookFlaggedPropertyValue: PidTagEntryId (0x0FFF0102, PtypBinary) = error NotFound (0x8004010F)",
+            "AddressBookFlaggedPropertyValue: PidTagDisplayType (0x39000003, PtypInteger32) = (absent)",
             "AddressBookFlaggedPropertyValue: 0x8008001E (PtypString8, named property id 0x8008) = (no value)",
         ]
     );
@@ -828,7 +828,7 @@ fn get_props_every_property_type() {
         "0x600C0040 (PtypTime, id 0x600C) = 1970-01-01 00:00:00.0000000 UTC",
         "0x600D0048 (PtypGuid, id 0x600D) = {04030201-0605-0807-090A-0B0C0D0E0F10}",
         "0x600E0102 (PtypBinary, id 0x600E) = 010203 (3 bytes)",
-        "0x0FFF0102 (PtypBinary, id 0x0FFF) = DT_MAILUSER, /o=Contoso/cn=Recipients/cn=alice",
+        "PidTagEntryId (0x0FFF0102, PtypBinary) = DT_MAILUSER, /o=Contoso/cn=Recipients/cn=alice",
         "0x600F00FB (PtypServerId, id 0x600F) = 010203 (3 bytes)",
         "0x6010000D (PtypObject, id 0x6010) = 0909 (2 bytes)",
         "0x601100FD (PtypRestriction, id 0x6011) = (restriction)",
@@ -874,7 +874,7 @@ fn get_props_every_property_type() {
     assert_eq!(line(&d, "mapihttp.nspi.value.object"), "PropertyValue: 0909");
     assert_eq!(line(&d, "mapihttp.nspi.value.errorcode"), "PropertyValue: NotFound (0x8004010F)");
     // The PtypRestriction value holds an ExistRestriction.
-    assert_eq!(line(&d, "mapihttp.nspi.restriction.proptag"), "PropTag: 0x3001001F (PtypString, id 0x3001)");
+    assert_eq!(line(&d, "mapihttp.nspi.restriction.proptag"), "PropTag: PidTagDisplayName (0x3001001F, PtypString)");
     // The permanent entry id inside PidTagEntryId.
     assert_eq!(line(&d, "mapihttp.nspi.entryid.idtype"), "ID Type: PermanentEntryID (0x00)");
     assert_eq!(line(&d, "mapihttp.nspi.entryid.dn"), "Distinguished Name: \"/o=Contoso/cn=Recipients/cn=alice\"");
@@ -909,9 +909,9 @@ fn get_special_table() {
     assert_eq!(
         lines(&d, "mapihttp.nspi.addressbooktaggedpropertyvalue"),
         [
-            "AddressBookTaggedPropertyValue: 0x3001001F (PtypString, id 0x3001) = \"All Users\"",
-            "AddressBookTaggedPropertyValue: 0x36000003 (PtypInteger32, id 0x3600) = 11",
-            "AddressBookTaggedPropertyValue: 0x3001001F (PtypString, id 0x3001) = \"GAL\"",
+            "AddressBookTaggedPropertyValue: PidTagDisplayName (0x3001001F, PtypString) = \"All Users\"",
+            "AddressBookTaggedPropertyValue: PidTagContainerFlags (0x36000003, PtypInteger32) = 11",
+            "AddressBookTaggedPropertyValue: PidTagDisplayName (0x3001001F, PtypString) = \"GAL\"",
         ]
     );
     assert_eq!(span(&d, "mapihttp.getspecialtable.rows").0, RESP_MID + 4 + 1 + 1 + 4);
@@ -934,7 +934,7 @@ fn get_template_info() {
     assert_eq!(span(&d, "mapihttp.gettemplateinfo.row"), (RESP_MID + 5, 4 + 4 + 1 + 4 + 4));
     assert_eq!(
         line(&d, "mapihttp.nspi.addressbooktaggedpropertyvalue"),
-        "AddressBookTaggedPropertyValue: 0x00040102 (PtypBinary, id 0x0004) = 01020304 (4 bytes)"
+        "AddressBookTaggedPropertyValue: PidTagScriptData (0x00040102, PtypBinary) = 01020304 (4 bytes)"
     );
     assert_eq!(line(&d, "mapihttp.nspi.value.count"), "Count: 4");
 }
@@ -996,11 +996,11 @@ fn mod_props() {
     clean(&d);
     stat_lines(&d);
     assert_eq!(line(&d, "mapihttp.nspi.haspropertytags"), "HasPropertyTags: True");
-    assert_eq!(line(&d, "mapihttp.nspi.propertytag"), "PropertyTags: 0x3A08001F (PtypString, id 0x3A08)");
+    assert_eq!(line(&d, "mapihttp.nspi.propertytag"), "PropertyTags: PidTagBusinessTelephoneNumber (0x3A08001F, PtypString)");
     assert_eq!(line(&d, "mapihttp.nspi.haspropertyvalues"), "HasPropertyValues: True");
     assert_eq!(
         line(&d, "mapihttp.nspi.addressbooktaggedpropertyvalue"),
-        "AddressBookTaggedPropertyValue: 0x3A08001F (PtypString, id 0x3A08) = \"+1 555 0100\""
+        "AddressBookTaggedPropertyValue: PidTagBusinessTelephoneNumber (0x3A08001F, PtypString) = \"+1 555 0100\""
     );
     let (ti, _) = d.find("mapihttp.nspi.addressbooktaggedpropertyvalue").unwrap();
     let kids: Vec<_> = d.children(ti).map(|k| display_line(&d, d.node(k).unwrap())).collect();
@@ -1019,7 +1019,7 @@ fn query_rows_typed_values() {
     assert_eq!(lines(&d, "mapihttp.nspi.explicittable"), ["ExplicitTable: 0x00001234", "ExplicitTable: 0x00001235"]);
     assert_eq!(line(&d, "mapihttp.queryrows.rowcount"), "RowCount: 10");
     assert_eq!(span(&d, "mapihttp.queryrows.rowcount"), (4 + 37 + 12, 4));
-    assert_eq!(lines(&d, "mapihttp.nspi.propertytag")[1], "PropertyTags: 0x30020000 (PtypUnspecified, id 0x3002)");
+    assert_eq!(lines(&d, "mapihttp.nspi.propertytag")[1], "PropertyTags: PidTagAddressType (0x30020000, PtypUnspecified)");
     // No ExplicitTable: the count is still there.
     let d = rq(T::QueryRows, req(W::new().u32(0).u8(0).u32(0).u32(5).u8(0)));
     clean(&d);
@@ -1030,11 +1030,11 @@ fn query_rows_typed_values() {
     clean(&d);
     assert_eq!(
         line(&d, "mapihttp.nspi.addressbooktypedpropertyvalue"),
-        "AddressBookTypedPropertyValue: 0x30020000 (PtypUnspecified, id 0x3002) = PtypString \"SMTP\""
+        "AddressBookTypedPropertyValue: PidTagAddressType (0x30020000, PtypUnspecified) = PtypString \"SMTP\""
     );
     assert_eq!(
         line(&d, "mapihttp.nspi.addressbookflaggedpropertyvaluewithtype"),
-        "AddressBookFlaggedPropertyValueWithType: 0x30020000 (PtypUnspecified, id 0x3002) = PtypErrorCode error NotFound (0x8004010F)"
+        "AddressBookFlaggedPropertyValueWithType: PidTagAddressType (0x30020000, PtypUnspecified) = PtypErrorCode error NotFound (0x8004010F)"
     );
     let (ti, _) = d.find("mapihttp.nspi.addressbooktypedpropertyvalue").unwrap();
     let kids: Vec<_> = d.children(ti).map(|k| display_line(&d, d.node(k).unwrap())).collect();
@@ -1067,9 +1067,9 @@ fn resolve_names() {
     clean(&d);
     assert_eq!(lines(&d, "mapihttp.nspi.minimalids"), ["MinimalIds: 0x00001234", "MinimalIds: 0x00000000 (MID_UNRESOLVED)"]);
     assert_eq!(line(&d, "mapihttp.resolvenames.hasrowsandcols"), "HasRowsAndCols: True");
-    assert_eq!(line(&d, "mapihttp.nspi.propertytag"), "PropertyTags: 0x3001001F (PtypString, id 0x3001)");
+    assert_eq!(line(&d, "mapihttp.nspi.propertytag"), "PropertyTags: PidTagDisplayName (0x3001001F, PtypString)");
     assert!(d.find("mapihttp.nspi.propertytags").is_some());
-    assert_eq!(line(&d, "mapihttp.nspi.addressbookpropertyvalue"), "AddressBookPropertyValue: 0x3001001F (PtypString, id 0x3001) = \"Alice\"");
+    assert_eq!(line(&d, "mapihttp.nspi.addressbookpropertyvalue"), "AddressBookPropertyValue: PidTagDisplayName (0x3001001F, PtypString) = \"Alice\"");
 }
 
 #[test]
@@ -1089,7 +1089,7 @@ fn seek_entries() {
     let d = rq(T::SeekEntries, seekentries_req());
     clean(&d);
     assert_eq!(line(&d, "mapihttp.seekentries.hastarget"), "HasTarget: True");
-    assert_eq!(line(&d, "mapihttp.seekentries.target"), "Target: 0x3001001F (PtypString, id 0x3001) = \"B\"");
+    assert_eq!(line(&d, "mapihttp.seekentries.target"), "Target: PidTagDisplayName (0x3001001F, PtypString) = \"B\"");
     assert_eq!(span(&d, "mapihttp.seekentries.target"), (42, 4 + 1 + 4));
     assert_eq!(line(&d, "mapihttp.seekentries.hasexplicittable"), "HasExplicitTable: True");
     assert_eq!(line(&d, "mapihttp.nspi.explicittable"), "ExplicitTable: 0x00001234");
@@ -1151,7 +1151,7 @@ fn property_restriction_with_presence_byte() {
     let b = req(W::new().u32(0).u8(0).u8(0).u32(0).u8(0xFF).raw(&f.0).u8(0).u32(1).u8(0));
     let d = rq(T::GetMatches, &b);
     assert!(!has_error(&d), "{:#?}", d.diagnostics);
-    assert_eq!(line(&d, "mapihttp.nspi.restriction.taggedvalue"), "TaggedValue: 0x3001001F (PtypString, id 0x3001) = \"Al\"");
+    assert_eq!(line(&d, "mapihttp.nspi.restriction.taggedvalue"), "TaggedValue: PidTagDisplayName (0x3001001F, PtypString) = \"Al\"");
     assert_eq!(lines(&d, "mapihttp.nspi.hasvalue"), ["HasValue: True", "HasValue: True"]);
     assert_eq!(line(&d, "mapihttp.getmatches.rowcount"), "RowCount: 1");
 }
@@ -1177,9 +1177,9 @@ fn comment_count_subobject_size_compare_restrictions() {
     clean(&d);
     assert_eq!(line(&d, "mapihttp.nspi.restriction.countvalue"), "Count: 5");
     assert_eq!(line(&d, "mapihttp.nspi.restriction.taggedvaluescount"), "TaggedValuesCount: 1");
-    assert_eq!(line(&d, "mapihttp.nspi.restriction.taggedvalue"), "TaggedValue: 0x3001001F (PtypString, id 0x3001) = \"why\"");
+    assert_eq!(line(&d, "mapihttp.nspi.restriction.taggedvalue"), "TaggedValue: PidTagDisplayName (0x3001001F, PtypString) = \"why\"");
     assert_eq!(line(&d, "mapihttp.nspi.restriction.restrictionpresent"), "RestrictionPresent: True");
-    assert_eq!(line(&d, "mapihttp.nspi.restriction.subobjecttag"), "Subobject: 0x0E12000D (PtypObject, id 0x0E12)");
+    assert_eq!(line(&d, "mapihttp.nspi.restriction.subobjecttag"), "Subobject: PidTagMessageRecipients (0x0E12000D, PtypObject)");
     assert_eq!(line(&d, "mapihttp.nspi.restriction.relop"), "RelOp: RELOP_GT (0x02)");
     assert_eq!(line(&d, "mapihttp.nspi.restriction.sizevalue"), "Size: 100 bytes");
     assert!(d.find("mapihttp.nspi.restriction.subrestriction").is_some());
@@ -1188,7 +1188,7 @@ fn comment_count_subobject_size_compare_restrictions() {
     let d = rq(T::GetMatches, &b);
     clean(&d);
     assert_eq!(line(&d, "mapihttp.nspi.restriction.relop"), "RelOp: RELOP_MEMBER_OF_DL (0x64)");
-    assert_eq!(line(&d, "mapihttp.nspi.restriction.proptag2"), "PropTag2: 0x3003001F (PtypString, id 0x3003)");
+    assert_eq!(line(&d, "mapihttp.nspi.restriction.proptag2"), "PropTag2: PidTagEmailAddress (0x3003001F, PtypString)");
 }
 
 #[test]

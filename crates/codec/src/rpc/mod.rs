@@ -30,8 +30,8 @@ pub static FIELD_GROUPS: &[&[&crate::tree::Field]] = &[ext::FIELDS, rop::FIELDS,
 
 /// Decodes an Execute RopBuffer (the whole window of `c`, exactly RopBufferSize bytes): one or more
 /// extended buffers ([MS-OXCRPC] 3.1.4.2.1.1), each payload a ROP input or output buffer.
-pub fn rop_buffer(b: &mut Builder<'_>, c: &mut Cur<'_>, dir: Direction) -> R<()> {
-    ext::extended_buffer(b, c, ext::BufferKind::RopBuffer(dir), |b, c, _| rop::rop_buffer_payload(b, c, dir))
+pub fn rop_buffer(b: &mut Builder<'_>, c: &mut Cur<'_>, dir: Direction, ctx: &mut crate::rops::context::Context) -> R<()> {
+    ext::extended_buffer(b, c, ext::BufferKind::RopBuffer(dir), |b, c, _| rop::rop_buffer_payload(b, c, dir, ctx))
 }
 
 #[cfg(test)]
@@ -286,7 +286,9 @@ mod tests {
         let body = execute_response(&[u1.clone(), u2].concat());
         let d = decode_response(RequestType::Execute, &body);
         check_invariants(&d);
-        assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
+        // The only diagnostic is the expert note on the failed RopOpenStream ([MS-OXCPERM] 4.1).
+        let diags: Vec<&str> = d.diagnostics.iter().map(|x| x.message.as_str()).collect();
+        assert_eq!(diags, ["ROP failed: ReturnValue 0x80040102 (NotSupported)"]);
         let rop_at = RESPONSE_PREFIX.len() as u32 + 16;
         assert_header(&d, 0, rop_at, 0, 16, 16);
         assert_header(&d, 1, rop_at + u1.len() as u32, 5, size2, out2.len() as u64);
@@ -341,16 +343,19 @@ mod tests {
     /// SizeActual above 32 KB is reported but still decoded.
     #[test]
     fn oversized_payload_still_decoded() {
-        let mut plain = 40_002u16.to_le_bytes().to_vec();
-        plain.extend(core::iter::repeat_n(0x2A, 40_000));
+        // RopSize 40_001: 13_333 RopRelease requests (01 00 00) in the RopsList.
+        let mut plain = 40_001u16.to_le_bytes().to_vec();
+        for _ in 0..13_333 {
+            plain.extend_from_slice(&[0x01, 0x00, 0x00]);
+        }
         plain.extend_from_slice(&7u32.to_le_bytes());
         let body = execute_request(&unit(COMPRESSED | LAST, &plain));
         let d = decode_request(RequestType::Execute, &body);
         check_invariants(&d);
         let diags: Vec<&str> = d.diagnostics.iter().map(|x| x.message.as_str()).collect();
-        assert_eq!(diags, ["payload of 40006 bytes exceeds the 32 KB limit of [MS-OXCRPC] 3.1.4.2.1 (decoded anyway)"]);
+        assert_eq!(diags, ["payload of 40005 bytes exceeds the 32 KB limit of [MS-OXCRPC] 3.1.4.2.1 (decoded anyway)"]);
         let (_, h) = d.find("mapihttp.rop.serverobjecthandle").unwrap();
-        assert_eq!((uint(h), h.source, h.offset), (7, 1, 40_002));
+        assert_eq!((uint(h), h.source, h.offset), (7, 1, 40_001));
     }
 
     #[test]

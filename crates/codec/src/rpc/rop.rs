@@ -14,6 +14,7 @@
 use alloc::format;
 
 use crate::build::{Builder, Cur, Stop, R};
+use crate::rops::context::Context;
 use crate::rpc::Direction;
 use crate::tree::{Disp, Severity};
 
@@ -22,14 +23,14 @@ pub static HANDLE_NAMES: crate::tree::NameTable = &[(0xFFFF_FFFF, "no Server obj
 
 crate::fields! {
     ROP_SIZE: U16 [Disp::Unit("bytes")] = "mapihttp.rop.ropsize", "RopSize", "[MS-OXCROPS] 2.2.1 the size of both this field and the RopsList field";
-    ROPS_LIST: Bytes = "mapihttp.rop.ropslist", "RopsList", "[MS-OXCROPS] 2.2.1 the ROP request buffers (input) or ROP response buffers (output), RopSize - 2 bytes";
+    ROPS_LIST: None = "mapihttp.rop.ropslist", "RopsList", "[MS-OXCROPS] 2.2.1 the ROP request buffers (input) or ROP response buffers (output), RopSize - 2 bytes";
     HANDLE_TABLE: None = "mapihttp.rop.serverobjecthandletable", "ServerObjectHandleTable", "[MS-OXCROPS] 2.2.1 the Server object handles the ROPs refer to by index: the rest of the buffer";
     HANDLE: U32 [Disp::HexNamed(HANDLE_NAMES)] = "mapihttp.rop.serverobjecthandle", "ServerObjectHandle", "[MS-OXCROPS] 2.2.1 one Server object handle (0xFFFFFFFF: no Server object)";
     HANDLE_TABLE_EXTRA: Bytes = "mapihttp.rop.serverobjecthandletable.extra", "Extra bytes", "[MS-OXCROPS] 2.2.1 bytes after the last whole handle: the table is not a multiple of 4 bytes";
 }
 
 /// Decodes a ROP input buffer (request) or ROP output buffer (response) filling the window of `c`.
-pub fn rop_buffer_payload(b: &mut Builder<'_>, c: &mut Cur<'_>, dir: Direction) -> R<()> {
+pub fn rop_buffer_payload(b: &mut Builder<'_>, c: &mut Cur<'_>, dir: Direction, ctx: &mut Context) -> R<()> {
     let start = c.pos();
     let total = c.left();
     let rop_size = usize::from(b.u16(c, &ROP_SIZE)?);
@@ -39,32 +40,30 @@ pub fn rop_buffer_payload(b: &mut Builder<'_>, c: &mut Cur<'_>, dir: Direction) 
         return Err(Stop);
     }
     let list_len = rop_size - 2;
+    // The ROPs refer to handles by index, and the table follows the RopsList: read it first.
+    let handles: alloc::vec::Vec<u32> = c
+        .rest()
+        .get(list_len..)
+        .unwrap_or(&[])
+        .chunks_exact(4)
+        .map(|w| u32::from_le_bytes([w.first().copied().unwrap_or(0), w.get(1).copied().unwrap_or(0), w.get(2).copied().unwrap_or(0), w.get(3).copied().unwrap_or(0)]))
+        .collect();
+    match dir {
+        Direction::Request => ctx.exec.request_handles = handles,
+        Direction::Response => ctx.exec.response_handles = handles,
+    }
     if rop_size > total {
         let msg = format!("RopSize {rop_size} exceeds the {total}-byte payload");
         b.diag(Severity::Error, msg, c.src(), start, 2);
-        let mut w = c.window(c.left());
-        let _ = rops_list(b, &mut w, dir);
-        c.sync(&w);
+        let n = c.left();
+        let _ = b.group_sized(c, &ROPS_LIST, n, |b, c| crate::rops::rops_list(b, c, dir, ctx));
         return Err(Stop);
     }
-    let mut w = c.window(list_len);
-    let r = rops_list(b, &mut w, dir);
-    c.advance(list_len);
+    let r = b.group_sized(c, &ROPS_LIST, list_len, |b, c| crate::rops::rops_list(b, c, dir, ctx));
     server_object_handle_table(b, c)?;
     r
 }
 
-/// The RopsList: `c` is windowed to exactly RopSize - 2 bytes. This is where the ROP requests or
-/// responses ([MS-OXCROPS] 2.2.2 onwards) will be decoded one after another; for now the list is
-/// recorded as one bytes field.
-fn rops_list(b: &mut Builder<'_>, c: &mut Cur<'_>, dir: Direction) -> R<()> {
-    let _ = dir;
-    let n = c.left();
-    b.bytes(c, &ROPS_LIST, n)?;
-    Ok(())
-}
-
-/// The ServerObjectHandleTable: the rest of the window, one u32 per handle.
 fn server_object_handle_table(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
     let rest = c.left();
     b.group_sized(c, &HANDLE_TABLE, rest, |b, c| {
