@@ -7,6 +7,8 @@
 //! partial structures keep a correct span.
 
 use alloc::borrow::Cow;
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -142,6 +144,8 @@ pub struct Builder<'a> {
     depth: usize,
     /// Set once the node cap was hit, to report it once.
     capped: bool,
+    /// Labels of the named-property ids (0x8000 and above) known to the session, for tag display.
+    named: BTreeMap<u16, Box<str>>,
 }
 
 impl Default for Builder<'_> {
@@ -153,7 +157,15 @@ impl Default for Builder<'_> {
 impl<'a> Builder<'a> {
     /// An empty builder.
     pub fn new() -> Self {
-        Builder { nodes: Vec::new(), roots: Vec::new(), diagnostics: Vec::new(), sources: Vec::new(), depth: 0, capped: false }
+        Builder {
+            nodes: Vec::new(),
+            roots: Vec::new(),
+            diagnostics: Vec::new(),
+            sources: Vec::new(),
+            depth: 0,
+            capped: false,
+            named: BTreeMap::new(),
+        }
     }
 
     /// Adds a borrowed source (an HTTP body) and returns its id.
@@ -173,6 +185,16 @@ impl<'a> Builder<'a> {
         if let Some(s) = self.sources.get_mut(id as usize) {
             s.data = Cow::Owned(data);
         }
+    }
+
+    /// The label of a named-property id learned in this session (see [`crate::props::tag_text_in`]).
+    pub fn named_label(&self, id: u16) -> Option<&str> {
+        self.named.get(&id).map(|s| &**s)
+    }
+
+    /// Records the label of a named-property id, for the tags displayed from now on.
+    pub fn learn_named(&mut self, id: u16, label: Box<str>) {
+        self.named.insert(id, label);
     }
 
     /// Number of sources so far.

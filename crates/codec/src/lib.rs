@@ -83,6 +83,9 @@ pub fn decode_exchange_in<'a>(
 ) -> (Dissection<'a>, Option<Envelope>) {
     let mut ctx = rops::context::Context { session: core::mem::take(session), exec: Default::default() };
     let mut b = Builder::new();
+    for (id, n) in &ctx.session.named {
+        b.learn_named(*id, props::named_label(&n.guid, n.kind, n.lid, &n.name).into());
+    }
     if let Some(req) = request {
         let src = b.add_source("request body", req);
         let mut c = Cur::new(req, src);

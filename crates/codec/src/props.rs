@@ -337,6 +337,35 @@ pub fn tag_text(tag: u32) -> String {
     tag_text_with(tag, rows)
 }
 
+/// Like [`tag_text`], with the names of named-property ids the session has learned (from
+/// RopGetPropertyIdsFromNames, RopGetNamesFromPropertyIds, RopQueryNamedProperties):
+/// `PidLidReminderSet (0x8503000B, PtypBoolean, named property id 0x8503)`.
+pub fn tag_text_in(b: &Builder<'_>, tag: u32) -> String {
+    let id = (tag >> 16) as u16;
+    match (id >= 0x8000).then(|| b.named_label(id)).flatten() {
+        Some(label) => format!("{label} (0x{tag:08X}, {}, named property id 0x{id:04X})", type_text((tag & 0xFFFF) as u16)),
+        None => tag_text(tag),
+    }
+}
+
+/// The label of a named property: its [MS-OXPROPS] canonical name when the catalogue has it
+/// (`PidLidReminderSet`), otherwise the property set and LID or name (`PSETID_Common LID 0x8599`,
+/// `PS_PUBLIC_STRINGS "Keywords"`).
+pub fn named_label(guid: &[u8; 16], kind: u8, lid: u32, name: &str) -> String {
+    let known = match kind {
+        0x00 => named_lid_name(guid, lid),
+        _ => named_string_name(guid, name),
+    };
+    if let Some(n) = known {
+        return String::from(n);
+    }
+    let set = property_set_name(guid).map_or_else(|| crate::display::guid_string(guid), String::from);
+    match kind {
+        0x00 => format!("{set} LID 0x{lid:04X}"),
+        _ => format!("{set} \"{name}\""),
+    }
+}
+
 /// The display of a property tag in the address book (NSPI) context, where ids 0x8000 and above name the
 /// PidTagAddressBook* properties: `PidTagAddressBookManagerDistinguishedName (0x8005001F, PtypString)`.
 pub fn address_book_tag_text(tag: u32) -> String {
@@ -375,7 +404,8 @@ pub fn property_tag(b: &mut Builder<'_>, c: &mut Cur<'_>, f: &'static Field) -> 
     let start = c.pos();
     let idx = b.open(f, c.src(), start)?;
     if let Some(tag) = c.peek_u32() {
-        b.set_value(idx, Value::Text(tag_text(tag).into()));
+        let text = tag_text_in(b, tag);
+        b.set_value(idx, Value::Text(text.into()));
     }
     let r = tag_parts(b, c);
     b.close(idx, c.pos().saturating_sub(start));

@@ -28,7 +28,7 @@ use alloc::string::String;
 use super::values::{grp, summary, tagged_summary};
 use crate::build::{Builder, Cur, R};
 use crate::nspi::restriction::{BITMAP_REL_OPS, FUZZY_LEVEL_HIGH, FUZZY_LEVEL_LOW, REL_OPS, RESTRICT_TYPES};
-use crate::props::{self, tag_text, PROPERTY_TAG};
+use crate::props::{self, tag_text_in, PROPERTY_TAG};
 use crate::tree::{lookup, Disp, Field, NameTable, Severity};
 
 /// [MS-OXCDATA] 2.13.1 SortOrder Order.
@@ -170,38 +170,41 @@ fn body(b: &mut Builder<'_>, c: &mut Cur<'_>, rt: u8) -> R<String> {
             let (vt, v) = tagged_summary(b, c, &TAGGED_VALUE)?;
             same_tag(b, c, tag, vt);
             let hi_s = if hi == 0 { String::new() } else { crate::display::flags_string(FUZZY_LEVEL_HIGH, hi.into(), 4) };
-            format!("{} {} {hi_s} {}", tag_text(tag), name(FUZZY_LEVEL_LOW, lo.into()), value_part(&v))
+            format!("{} {} {hi_s} {}", tag_text_in(b, tag), name(FUZZY_LEVEL_LOW, lo.into()), value_part(&v))
         }
         0x04 => {
             let op = b.u8(c, &REL_OP)?;
             let tag = props::property_tag(b, c, &PROP_TAG)?;
             let (vt, v) = tagged_summary(b, c, &TAGGED_VALUE)?;
             same_tag(b, c, tag, vt);
-            format!("{} {} {}", tag_text(tag), name(REL_OPS, op.into()), value_part(&v))
+            format!("{} {} {}", tag_text_in(b, tag), name(REL_OPS, op.into()), value_part(&v))
         }
         0x05 => {
             let op = b.u8(c, &REL_OP)?;
             let t1 = props::property_tag(b, c, &PROP_TAG1)?;
             let t2 = props::property_tag(b, c, &PROP_TAG2)?;
-            format!("{} {} {}", tag_text(t1), name(REL_OPS, op.into()), tag_text(t2))
+            format!("{} {} {}", tag_text_in(b, t1), name(REL_OPS, op.into()), tag_text_in(b, t2))
         }
         0x06 => {
             let op = b.u8(c, &BITMAP_REL_OP)?;
             let tag = props::property_tag(b, c, &PROP_TAG)?;
             let m = b.u32(c, &MASK)?;
-            format!("{} & 0x{m:08X} {}", tag_text(tag), name(BITMAP_REL_OPS, op.into()))
+            format!("{} & 0x{m:08X} {}", tag_text_in(b, tag), name(BITMAP_REL_OPS, op.into()))
         }
         0x07 => {
             let op = b.u8(c, &REL_OP)?;
             let tag = props::property_tag(b, c, &PROP_TAG)?;
             let n = b.u32(c, &SIZE_F)?;
-            format!("size of {} {} {n}", tag_text(tag), name(REL_OPS, op.into()))
+            format!("size of {} {} {n}", tag_text_in(b, tag), name(REL_OPS, op.into()))
         }
-        0x08 => tag_text(props::property_tag(b, c, &PROP_TAG)?),
+        0x08 => {
+            let tag = props::property_tag(b, c, &PROP_TAG)?;
+            tag_text_in(b, tag)
+        }
         0x09 => {
             let tag = props::property_tag(b, c, &SUBOBJECT)?;
             let s = nested(b, c, &RESTRICTION)?;
-            format!("{}: {s}", tag_text(tag))
+            format!("{}: {s}", tag_text_in(b, tag))
         }
         0x0A => {
             let n = b.u8(c, &TAGGED_VALUES_COUNT)?;
@@ -271,7 +274,7 @@ pub fn sort_order_set(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
                 let id = b.u16(c, &SORT_PROPERTY_ID)?;
                 let o = b.u8(c, &ORDER)?;
                 let tag = u32::from(t) | (u32::from(id) << 16);
-                let mut s = format!("{} {}", tag_text(tag), name(ORDERS, o.into()));
+                let mut s = format!("{} {}", tag_text_in(b, tag), name(ORDERS, o.into()));
                 if i < usize::from(cat) {
                     s.push_str(" (category)");
                 }

@@ -428,10 +428,10 @@ pub fn tagged(b: &mut Builder<'_>, c: &mut Cur<'_>, f: &'static Field) -> R<u32>
 pub fn tagged_summary(b: &mut Builder<'_>, c: &mut Cur<'_>, f: &'static Field) -> R<(u32, String)> {
     grp(b, c, f, |b, c, idx| {
         if let Some(tag) = c.peek_u32() {
-            summary(b, idx, &tag_text(tag));
+            summary(b, idx, &tag_text_in(b, tag));
         }
         let tag = props::property_tag(b, c, &PROPERTY_TAG)?;
-        let s = format!("{} = {}", tag_text(tag), value(b, c, (tag & 0xFFFF) as u16, &PROPERTY_VALUE)?);
+        let s = format!("{} = {}", tag_text_in(b, tag), value(b, c, (tag & 0xFFFF) as u16, &PROPERTY_VALUE)?);
         summary(b, idx, &s);
         Ok((tag, s))
     })
@@ -456,7 +456,7 @@ fn column(b: &mut Builder<'_>, c: &mut Cur<'_>, col: u32, flagged: bool) -> R<()
         // node consumes input, so hostile column sets cannot multiply nodes).
         return Ok(());
     }
-    let label = tag_text(col);
+    let label = tag_text_in(b, col);
     let f: &'static Field = match (flagged, unspecified) {
         (false, false) => &ROW_COLUMN,
         (false, true) => &TYPED_PROPERTY_VALUE,
@@ -532,7 +532,7 @@ pub fn property_problems(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
                 let i = b.u16(c, &PP_INDEX)?;
                 let tag = props::property_tag(b, c, &PROPERTY_TAG)?;
                 let e = b.u32(c, &PP_ERROR)?;
-                summary(b, idx, &format!("#{i} {}: {}", tag_text(tag), error_text(e)));
+                summary(b, idx, &format!("#{i} {}: {}", tag_text_in(b, tag), error_text(e)));
                 Ok(())
             })?;
         }

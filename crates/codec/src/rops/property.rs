@@ -227,8 +227,9 @@ fn named(p: &PropertyName) -> NamedProperty {
 }
 
 /// Records `id → name` when it is a named-property id with a name.
-fn learn(x: &mut Rop<'_>, id: u16, p: &PropertyName) {
+fn learn(b: &mut Builder<'_>, x: &mut Rop<'_>, id: u16, p: &PropertyName) {
     if id >= 0x8000 && (p.kind == 0x00 || p.kind == 0x01) {
+        b.learn_named(id, crate::props::named_label(&p.guid, p.kind, p.lid, &p.name).into());
         x.ctx.session.named.insert(id, named(p));
     }
 }
@@ -274,6 +275,7 @@ fn get_ids_from_names_resp(b: &mut Builder<'_>, c: &mut Cur<'_>, x: &mut Rop<'_>
     }
     for (id, n) in ids.iter().zip(&names) {
         if *id >= 0x8000 && (n.kind == 0x00 || n.kind == 0x01) {
+            b.learn_named(*id, crate::props::named_label(&n.guid, n.kind, n.lid, &n.name).into());
             x.ctx.session.named.insert(*id, n.clone());
         }
     }
@@ -307,7 +309,7 @@ fn get_names_from_ids_resp(b: &mut Builder<'_>, c: &mut Cur<'_>, x: &mut Rop<'_>
         return Ok(());
     }
     for (id, p) in ids.iter().zip(&names) {
-        learn(x, *id, p);
+        learn(b, x, *id, p);
     }
     Ok(())
 }
@@ -442,7 +444,7 @@ fn query_named_resp(b: &mut Builder<'_>, c: &mut Cur<'_>, x: &mut Rop<'_>) -> R<
     let ids = id_array(b, c, n, &QNP_IDS, &QNP_ID)?;
     let names = name_array(b, c, n, &QNP_NAMES)?;
     for (id, p) in ids.iter().zip(&names) {
-        learn(x, *id, p);
+        learn(b, x, *id, p);
     }
     Ok(())
 }
@@ -786,15 +788,16 @@ pub(crate) mod tests {
         assert_eq!(
             lines(&d, "mapihttp.rop.getpropertiesspecific.propertytag"),
             [
-                "PropertyTag: 0x863E000B (PtypBoolean, named property id 0x863E)",
-                "PropertyTag: 0x863F0003 (PtypInteger32, named property id 0x863F)",
+                // Named ids show the names learned from RopGetPropertyIdsFromNames in the previous Execute.
+                "PropertyTag: PS_PUBLIC_STRINGS \"TestProp1\" (0x863E000B, PtypBoolean, named property id 0x863E)",
+                "PropertyTag: PS_PUBLIC_STRINGS LID 0x8501 (0x863F0003, PtypInteger32, named property id 0x863F)",
                 "PropertyTag: PidTagChangeKey (0x65E20102, PtypBinary)"
             ]
         );
         assert_eq!(d.find_all("mapihttp.rop.getpropertiesspecific.rowdata").count(), 1);
         let row = lines(&d, "mapihttp.oxcdata.row.propertyvalue");
         assert_eq!(row.len(), 3, "{row:?}");
-        assert!(row[0].starts_with("PropertyValue: 0x863E000B (PtypBoolean, named property id 0x863E) = "), "{}", row[0]);
+        assert!(row[0].starts_with("PropertyValue: PS_PUBLIC_STRINGS \"TestProp1\" (0x863E000B, PtypBoolean, named property id 0x863E) = "), "{}", row[0]);
         assert!(row[0].contains("rue"), "{}", row[0]);
         assert!(row[1].ends_with("= 42"), "{}", row[1]);
         assert!(shows(&d, "112233445566778899aabbccddeeff00010203040506"), "the binary column");
