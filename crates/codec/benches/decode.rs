@@ -24,7 +24,108 @@ fn workloads() -> Vec<Workload> {
         w.push(Workload { name: format!("golden/{}", v.stem), ty: v.ty, request: v.request, response: v.response });
     }
     w.extend(large_execute());
+    w.extend(contents_table_execute());
     w
+}
+
+fn push_u16(v: &mut Vec<u8>, x: u16) {
+    v.extend_from_slice(&x.to_le_bytes());
+}
+fn push_u32(v: &mut Vec<u8>, x: u32) {
+    v.extend_from_slice(&x.to_le_bytes());
+}
+fn push_utf16z(v: &mut Vec<u8>, s: &str) {
+    for u in s.encode_utf16() {
+        push_u16(v, u);
+    }
+    push_u16(v, 0);
+}
+
+/// RPC_HEADER_EXT units (each at most 32 KiB of payload), compressed + obfuscated when asked.
+fn units(payloads: &[Vec<u8>], compressed: bool) -> Vec<u8> {
+    use mapiscope_codec::rpc::lz77::compress;
+    let mut rb = Vec::new();
+    for (i, p) in payloads.iter().enumerate() {
+        let last = if i + 1 == payloads.len() { 4u16 } else { 0 };
+        let (flags, body) = if compressed { (1 | 2 | last, compress(p).into_iter().map(|b| b ^ 0xA5).collect()) } else { (last, p.clone()) };
+        push_u16(&mut rb, 0);
+        push_u16(&mut rb, flags);
+        push_u16(&mut rb, body.len() as u16);
+        push_u16(&mut rb, p.len() as u16);
+        rb.extend_from_slice(&body);
+    }
+    rb
+}
+
+/// An Outlook-like contents-table read: SetColumns (10 columns) + QueryRows, answered by packed
+/// ROP output buffers full of rows (strings, ids, times, binaries), as decoded with full context.
+fn contents_table_execute() -> Vec<Workload> {
+    const COLUMNS: [u32; 10] = [
+        0x0037001F, 0x0C1A001F, 0x0E060040, 0x0E080003, 0x0E070003, 0x674A0014, 0x0FFF0102, 0x001A001F, 0x0E1B000B, 0x10800003,
+    ];
+    // Request: RopSetColumns (table at index 0) + RopQueryRows, repeated per unit.
+    let mut req_rops = vec![0x12, 0x00, 0x00, 0x00];
+    push_u16(&mut req_rops, COLUMNS.len() as u16);
+    for c in COLUMNS {
+        push_u32(&mut req_rops, c);
+    }
+    req_rops.extend_from_slice(&[0x15, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
+    let mut req_payload = Vec::new();
+    push_u16(&mut req_payload, (req_rops.len() + 2) as u16);
+    req_payload.extend_from_slice(&req_rops);
+    push_u32(&mut req_payload, 0x1234);
+    let mut rng = common::Rng(11);
+    // Response units: SetColumns response in the first, then QueryRows responses filling ~30 KiB each.
+    let mut payloads = Vec::new();
+    for unit in 0..8 {
+        let mut rops = Vec::new();
+        if unit == 0 {
+            rops.extend_from_slice(&[0x12, 0x00, 0, 0, 0, 0, 0x00]);
+        }
+        let mut rows = Vec::new();
+        let mut count = 0u16;
+        while rows.len() < 29_000 {
+            rows.push(0x00);
+            push_utf16z(&mut rows, &format!("Re: Quarterly report {} draft", rng.below(1000)));
+            push_utf16z(&mut rows, "Alice Example");
+            rows.extend_from_slice(&(0x01DC_5F5B_5E3C_8000u64 + rng.below(1 << 40)).to_le_bytes());
+            push_u32(&mut rows, rng.below(100_000) as u32);
+            push_u32(&mut rows, 0x11);
+            rows.extend_from_slice(&[0x01, 0x00, 0x00, 0x00, 0x0E, 0x8E]);
+            push_u16(&mut rows, rng.below(65536) as u16);
+            push_u16(&mut rows, 70);
+            rows.extend((0..70).map(|i| (i * 7) as u8));
+            push_utf16z(&mut rows, "IPM.Note");
+            rows.push(u8::from(rng.below(2) == 1));
+            push_u32(&mut rows, 0xFFFF_FFFF);
+            count += 1;
+        }
+        rops.extend_from_slice(&[0x15, 0x00, 0, 0, 0, 0, 0x01]);
+        push_u16(&mut rops, count);
+        rops.extend_from_slice(&rows);
+        let mut p = Vec::new();
+        push_u16(&mut p, (rops.len() + 2) as u16);
+        p.extend_from_slice(&rops);
+        push_u32(&mut p, 0x1234);
+        payloads.push(p);
+    }
+    let mut out = Vec::new();
+    for (name, compressed) in [("execute/contents-table-rows-compressed", true), ("execute/contents-table-rows-plain", false)] {
+        let rb = units(core::slice::from_ref(&req_payload), false);
+        let mut req = 3u32.to_le_bytes().to_vec();
+        push_u32(&mut req, rb.len() as u32);
+        req.extend_from_slice(&rb);
+        push_u32(&mut req, 0x40000);
+        push_u32(&mut req, 0);
+        let rb = units(&payloads, compressed);
+        let mut resp = b"PROCESSING\r\nDONE\r\nX-ResponseCode: 0\r\n\r\n".to_vec();
+        resp.extend_from_slice(&[0; 12]);
+        push_u32(&mut resp, rb.len() as u32);
+        resp.extend_from_slice(&rb);
+        push_u32(&mut resp, 0);
+        out.push(Workload { name: name.to_string(), ty: RequestType::Execute, request: Some(req), response: Some(resp) });
+    }
+    out
 }
 
 /// An Execute exchange with `units` packed 32 KiB-ish RopBuffer units, each a ROP output buffer,

@@ -204,7 +204,7 @@ impl<'a> Builder<'a> {
 
     /// Finishes the dissection.
     pub fn finish(self) -> Dissection<'a> {
-        Dissection { nodes: self.nodes, roots: self.roots, diagnostics: self.diagnostics, sources: self.sources }
+        Dissection { nodes: self.nodes, roots: self.roots, diagnostics: self.diagnostics, sources: self.sources, named: self.named }
     }
 
     /// Nodes recorded so far.

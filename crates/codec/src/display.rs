@@ -130,6 +130,11 @@ pub fn flags_string(table: &[(u64, &str)], v: u64, width: usize) -> String {
 /// The value part of a node's display line (what follows `Name: `), or `None` for a structure.
 pub fn value_text(d: &Dissection<'_>, n: &Node) -> Option<String> {
     let f = n.field;
+    if let Some(sum) = f.summary {
+        if let Some(s) = d.index_of(n).and_then(|i| sum(d, i)) {
+            return Some(s);
+        }
+    }
     Some(match &n.value {
         Value::None => return None,
         Value::UInt(v) => uint_text(f.ty, &f.disp, *v),

@@ -10,11 +10,12 @@ use crate::tree::Field;
 /// fields! {
 ///     USER_DN: Str8 = "mapihttp.connect.userdn", "UserDn", "[MS-OXCMAPIHTTP] 2.2.4.1.1 the user's DN";
 ///     FLAGS: U32 [Disp::Hex] = "mapihttp.connect.flags", "Flags", "...";
+///     COLUMN: U32 [Disp::Hex] {column_summary} = "mapihttp.x.column", "PropertyValue", "...";
 /// }
 /// ```
 #[macro_export]
 macro_rules! fields {
-    ($( $id:ident : $ty:ident $([$disp:expr])? = $key:literal, $name:literal, $desc:literal; )*) => {
+    ($( $id:ident : $ty:ident $([$disp:expr])? $({$sum:expr})? = $key:literal, $name:literal, $desc:literal; )*) => {
         $(
             #[doc = $desc]
             pub static $id: $crate::tree::Field = $crate::tree::Field {
@@ -23,11 +24,14 @@ macro_rules! fields {
                 ty: $crate::tree::Ty::$ty,
                 disp: $crate::fields!(@disp $($disp)?),
                 desc: $desc,
+                summary: $crate::fields!(@sum $($sum)?),
             };
         )*
         /// Every field this module registers.
         pub static FIELDS: &[&$crate::tree::Field] = &[ $( &$id ),* ];
     };
+    (@sum) => { None };
+    (@sum $s:expr) => { Some($s) };
     (@disp) => { $crate::tree::Disp::Dec };
     (@disp $d:expr) => { $d };
 }

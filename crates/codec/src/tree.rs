@@ -137,6 +137,11 @@ pub fn lookup(table: NameTable, v: u64) -> Option<&'static str> {
     table.binary_search_by_key(&v, |e| e.0).ok().and_then(|i| table.get(i)).map(|e| e.1)
 }
 
+/// Computes a node's display text at display time from the node and its subtree (e.g. a property
+/// row column shown as `PidTagSubject (0x0037001F, PtypString) = "Hello"`), so decoding formats
+/// nothing. Returns `None` to fall back to the node's value.
+pub type Summarizer = fn(&Dissection<'_>, u32) -> Option<String>;
+
 /// A registered field, as Wireshark's `hf_register_info`: declared once with [`fields!`](crate::fields).
 #[derive(Debug)]
 pub struct Field {
@@ -150,6 +155,8 @@ pub struct Field {
     pub disp: Disp,
     /// One-line description, citing the specification section.
     pub desc: &'static str,
+    /// Display-time summary of the node (see [`Summarizer`]); `None` shows the value.
+    pub summary: Option<Summarizer>,
 }
 
 /// A node's value. Strings, bytes and GUIDs are not copied: they are read from the node's span.
@@ -251,12 +258,23 @@ pub struct Dissection<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Sources; node and diagnostic spans index into this.
     pub sources: Vec<Source<'a>>,
+    /// Labels of the named-property ids known when this dissection was made (for tag display).
+    pub named: alloc::collections::BTreeMap<u16, Box<str>>,
 }
 
 impl<'a> Dissection<'a> {
     /// The node at `i`.
     pub fn node(&self, i: u32) -> Option<&Node> {
         self.nodes.get(i as usize)
+    }
+
+    /// The index of a node borrowed from this dissection's arena (`None` for a node from elsewhere).
+    pub fn index_of(&self, n: &Node) -> Option<u32> {
+        let size = core::mem::size_of::<Node>();
+        let base = self.nodes.as_ptr() as usize;
+        let at = (n as *const Node as usize).checked_sub(base)?;
+        let i = at / size.max(1);
+        self.nodes.get(i).filter(|m| core::ptr::eq(*m, n)).map(|_| i as u32)
     }
 
     /// The children of node `i`.
@@ -306,6 +324,7 @@ impl<'a> Dissection<'a> {
             nodes: self.nodes,
             roots: self.roots,
             diagnostics: self.diagnostics,
+            named: self.named,
             sources: self
                 .sources
                 .into_iter()

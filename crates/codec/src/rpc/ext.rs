@@ -278,6 +278,7 @@ mod tests {
         ty: crate::tree::Ty::U16,
         disp: Disp::Dec,
         desc: "test-only payload field",
+        summary: None,
     };
 
     fn unit(flags: u16, plain: &[u8]) -> Vec<u8> {
