@@ -407,8 +407,9 @@ fn tell_version_req(b: &mut Builder<'_>, c: &mut Cur<'_>, x: &mut Rop<'_>) -> R<
 
 #[cfg(test)]
 pub(super) mod tests {
+    #[allow(unused_imports)]
+    pub(crate) use crate::rops::testutil::{execute_request, execute_response};
     use alloc::string::String;
-    use alloc::vec;
     use alloc::vec::Vec;
 
     use crate::display::display_line;
@@ -422,46 +423,6 @@ pub(super) mod tests {
     /// Offset of the first ROP in an Execute response body built by [`execute_response`]:
     /// StatusCode 4 + ErrorCode 4 + Flags 4 + RopBufferSize 4 + RPC_HEADER_EXT 8 + RopSize 2.
     pub const RESP_ROPS_AT: usize = 26;
-
-    fn rop_buffer(rops: &[u8], handles: &[u32]) -> Vec<u8> {
-        let mut p = ((rops.len() + 2) as u16).to_le_bytes().to_vec();
-        p.extend_from_slice(rops);
-        for h in handles {
-            p.extend_from_slice(&h.to_le_bytes());
-        }
-        p
-    }
-
-    fn ext(body: &mut Vec<u8>, payload: &[u8]) {
-        body.extend_from_slice(&0u16.to_le_bytes()); // Version
-        body.extend_from_slice(&4u16.to_le_bytes()); // Flags: Last
-        body.extend_from_slice(&(payload.len() as u16).to_le_bytes()); // Size
-        body.extend_from_slice(&(payload.len() as u16).to_le_bytes()); // SizeActual
-        body.extend_from_slice(payload);
-    }
-
-    /// An Execute request body: Flags 3, RopBufferSize, RPC_HEADER_EXT + ROP input buffer,
-    /// MaxRopOut 0x40000, AuxiliaryBufferSize 0.
-    pub fn execute_request(rops: &[u8], handles: &[u32]) -> Vec<u8> {
-        let payload = rop_buffer(rops, handles);
-        let mut body = 3u32.to_le_bytes().to_vec();
-        body.extend_from_slice(&((payload.len() + 8) as u32).to_le_bytes());
-        ext(&mut body, &payload);
-        body.extend_from_slice(&0x40000u32.to_le_bytes());
-        body.extend_from_slice(&0u32.to_le_bytes());
-        body
-    }
-
-    /// An Execute success response body without meta-tags: StatusCode 0, ErrorCode 0, Flags 0,
-    /// RopBufferSize, RPC_HEADER_EXT + ROP output buffer, AuxiliaryBufferSize 0.
-    pub fn execute_response(rops: &[u8], handles: &[u32]) -> Vec<u8> {
-        let payload = rop_buffer(rops, handles);
-        let mut body = vec![0u8; 12];
-        body.extend_from_slice(&((payload.len() + 8) as u32).to_le_bytes());
-        ext(&mut body, &payload);
-        body.extend_from_slice(&0u32.to_le_bytes());
-        body
-    }
 
     /// Decodes one Execute (request ROPs with handle table `rh`, response ROPs with `sh`) in session `s`.
     pub fn exec(s: &mut Session, req: &[u8], rh: &[u32], resp: &[u8], sh: &[u32]) -> Dissection<'static> {

@@ -31,6 +31,8 @@ pub mod transport;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 use alloc::format;
 

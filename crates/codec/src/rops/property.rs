@@ -523,7 +523,8 @@ fn progress_resp(b: &mut Builder<'_>, c: &mut Cur<'_>, x: &mut Rop<'_>) -> R<()>
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use alloc::string::String;
+    #[allow(unused_imports)]
+    pub(crate) use crate::rops::testutil::{lines, problems};
     use alloc::vec;
     use alloc::vec::Vec;
 
@@ -582,19 +583,9 @@ pub(crate) mod tests {
         body
     }
 
-    /// Display lines of every node with `key`.
-    pub(crate) fn lines(d: &Dissection<'_>, key: &str) -> Vec<String> {
-        d.find_all(key).map(|(_, n)| display_line(d, n)).collect()
-    }
-
     /// Whether some node's display line contains `s`.
     pub(crate) fn shows(d: &Dissection<'_>, s: &str) -> bool {
         d.nodes.iter().any(|n| display_line(d, n).contains(s))
-    }
-
-    /// Warnings and errors.
-    pub(crate) fn problems(d: &Dissection<'_>) -> Vec<String> {
-        d.diagnostics.iter().filter(|x| x.severity >= Severity::Warning).map(|x| x.message.clone()).collect()
     }
 
     /// One exchange of request ROPs and response ROPs (each a list of single ROP buffers).

@@ -1,58 +1,11 @@
 //! Tests of the ROP dispatch: pairing of responses with requests, unasked ROPs, unknown RopIds,
 //! RopBufferTooSmall, the completeness of the decoder table, and the stream family.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::display::display_line;
-use crate::tree::{Dissection, Severity};
+use super::testutil::{execute_request, execute_response, lines, problems};
+use crate::tree::Severity;
 use crate::{decode_exchange, decode_exchange_in, decode_request, RequestType, Session};
-
-/// An Execute request body carrying one ROP input buffer.
-pub fn execute_request(rops: &[u8], handles: &[u32]) -> Vec<u8> {
-    let payload = rop_buffer(rops, handles);
-    let mut body = 3u32.to_le_bytes().to_vec();
-    body.extend_from_slice(&((payload.len() + 8) as u32).to_le_bytes());
-    ext(&mut body, &payload);
-    body.extend_from_slice(&0x40000u32.to_le_bytes());
-    body.extend_from_slice(&0u32.to_le_bytes());
-    body
-}
-
-/// An Execute success response body (no meta-tags) carrying one ROP output buffer.
-pub fn execute_response(rops: &[u8], handles: &[u32]) -> Vec<u8> {
-    let payload = rop_buffer(rops, handles);
-    let mut body = vec![0u8; 12];
-    body.extend_from_slice(&((payload.len() + 8) as u32).to_le_bytes());
-    ext(&mut body, &payload);
-    body.extend_from_slice(&0u32.to_le_bytes());
-    body
-}
-
-fn rop_buffer(rops: &[u8], handles: &[u32]) -> Vec<u8> {
-    let mut p = ((rops.len() + 2) as u16).to_le_bytes().to_vec();
-    p.extend_from_slice(rops);
-    for h in handles {
-        p.extend_from_slice(&h.to_le_bytes());
-    }
-    p
-}
-
-fn ext(body: &mut Vec<u8>, payload: &[u8]) {
-    body.extend_from_slice(&0u16.to_le_bytes());
-    body.extend_from_slice(&4u16.to_le_bytes());
-    body.extend_from_slice(&(payload.len() as u16).to_le_bytes());
-    body.extend_from_slice(&(payload.len() as u16).to_le_bytes());
-    body.extend_from_slice(payload);
-}
-
-fn lines(d: &Dissection<'_>, key: &str) -> Vec<alloc::string::String> {
-    d.find_all(key).map(|(_, n)| display_line(d, n)).collect()
-}
-
-fn problems<'d>(d: &'d Dissection<'_>) -> Vec<&'d str> {
-    d.diagnostics.iter().filter(|x| x.severity >= Severity::Warning).map(|x| x.message.as_str()).collect()
-}
 
 #[test]
 fn every_rop_has_its_decoders() {

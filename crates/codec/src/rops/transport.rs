@@ -221,6 +221,8 @@ fn options_data_resp(b: &mut Builder<'_>, c: &mut Cur<'_>, x: &mut Rop<'_>) -> R
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
+    use crate::rops::testutil::{REQ_PREFIX, RESP_PREFIX, execute_request, execute_response, ext, rop_buffer};
     use alloc::string::String;
     use alloc::vec;
     use alloc::vec::Vec;
@@ -233,51 +235,6 @@ mod tests {
     fn hex(s: &str) -> Vec<u8> {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
         (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()
-    }
-
-    /// ROP buffer payload: RopSize, RopsList, handle table.
-    fn rop_buffer(rops: &[u8], handles: &[u32]) -> Vec<u8> {
-        let mut p = ((rops.len() + 2) as u16).to_le_bytes().to_vec();
-        p.extend_from_slice(rops);
-        for h in handles {
-            p.extend_from_slice(&h.to_le_bytes());
-        }
-        p
-    }
-
-    /// RPC_HEADER_EXT (Version 0, Flags Last) and the payload.
-    fn ext(body: &mut Vec<u8>, payload: &[u8]) {
-        body.extend_from_slice(&0u16.to_le_bytes());
-        body.extend_from_slice(&4u16.to_le_bytes());
-        body.extend_from_slice(&(payload.len() as u16).to_le_bytes());
-        body.extend_from_slice(&(payload.len() as u16).to_le_bytes());
-        body.extend_from_slice(payload);
-    }
-
-    /// Bytes of an Execute request body before the RopsList.
-    const REQ_PREFIX: usize = 4 + 4 + 8 + 2;
-    /// Bytes of an Execute response body before the RopsList.
-    const RESP_PREFIX: usize = 12 + 4 + 8 + 2;
-
-    /// An Execute request body (Flags 3, MaxRopOut 0x40000, no auxiliary buffer).
-    fn execute_request(rops: &[u8], handles: &[u32]) -> Vec<u8> {
-        let payload = rop_buffer(rops, handles);
-        let mut body = 3u32.to_le_bytes().to_vec();
-        body.extend_from_slice(&((payload.len() + 8) as u32).to_le_bytes());
-        ext(&mut body, &payload);
-        body.extend_from_slice(&0x40000u32.to_le_bytes());
-        body.extend_from_slice(&0u32.to_le_bytes());
-        body
-    }
-
-    /// An Execute success response body (no meta-tags, no auxiliary buffer).
-    fn execute_response(rops: &[u8], handles: &[u32]) -> Vec<u8> {
-        let payload = rop_buffer(rops, handles);
-        let mut body = vec![0u8; 12];
-        body.extend_from_slice(&((payload.len() + 8) as u32).to_le_bytes());
-        ext(&mut body, &payload);
-        body.extend_from_slice(&0u32.to_le_bytes());
-        body
     }
 
     fn lines(d: &Dissection<'_>, key: &str) -> Vec<String> {
