@@ -23,7 +23,8 @@ use alloc::format;
 use alloc::string::String;
 
 use crate::build::{Builder, Cur, R};
-use crate::tree::{Disp, Field, NameTable, Value};
+use crate::oxcdata::view::View;
+use crate::tree::{Disp, Dissection, Field, NameTable, Value};
 
 /// PtypUnspecified: any type; a server returns the actual type ([MS-OXCDATA] 2.11.1).
 pub const PTYP_UNSPECIFIED: u16 = 0x0000;
@@ -341,10 +342,34 @@ pub fn tag_text(tag: u32) -> String {
 /// RopGetPropertyIdsFromNames, RopGetNamesFromPropertyIds, RopQueryNamedProperties):
 /// `PidLidReminderSet (0x8503000B, PtypBoolean, named property id 0x8503)`.
 pub fn tag_text_in(b: &Builder<'_>, tag: u32) -> String {
+    tag_text_named(tag, |id| b.named_label(id))
+}
+
+/// Like [`tag_text_in`] at display time: the named-property labels are those the dissection kept
+/// ([`Dissection::named`]).
+pub fn tag_text_d(d: &Dissection<'_>, tag: u32) -> String {
+    tag_text_named(tag, |id| d.named.get(&id).map(|s| &**s))
+}
+
+/// Like [`tag_text_in`] over a [`View`] (display time or while decoding).
+pub fn tag_text_v(v: &View<'_>, tag: u32) -> String {
+    tag_text_named(tag, |id| v.named(id))
+}
+
+fn tag_text_named<'l>(tag: u32, label: impl FnOnce(u16) -> Option<&'l str>) -> String {
     let id = (tag >> 16) as u16;
-    match (id >= 0x8000).then(|| b.named_label(id)).flatten() {
+    match (id >= 0x8000).then(|| label(id)).flatten() {
         Some(label) => format!("{label} (0x{tag:08X}, {}, named property id 0x{id:04X})", type_text((tag & 0xFFFF) as u16)),
         None => tag_text(tag),
+    }
+}
+
+/// Display-time summary of a property tag node whose value is the tag ([`property_tag`] with a
+/// field that has this summarizer): [`tag_text_d`].
+pub fn tag_summary(d: &Dissection<'_>, i: u32) -> Option<String> {
+    match d.node(i)?.value {
+        Value::UInt(tag) => Some(tag_text_d(d, tag as u32)),
+        _ => None,
     }
 }
 
@@ -386,7 +411,7 @@ fn tag_text_with(tag: u32, rows: &[TagEntry]) -> String {
 }
 
 crate::fields! {
-    PROPERTY_TAG: Text = "mapihttp.prop.tag", "PropertyTag", "[MS-OXCDATA] 2.9 a property tag: PropertyType in the low word, PropertyId in the high word";
+    PROPERTY_TAG: U32 [Disp::Hex] {tag_summary} = "mapihttp.prop.tag", "PropertyTag", "[MS-OXCDATA] 2.9 a property tag: PropertyType in the low word, PropertyId in the high word";
     PROPERTY_TYPE: U16 [Disp::Lookup(type_name)] = "mapihttp.prop.type", "PropertyType", "[MS-OXCDATA] 2.9/2.11.1 the data type of the property value";
     PROPERTY_ID: U16 [Disp::Hex] = "mapihttp.prop.id", "PropertyId", "[MS-OXCDATA] 2.9 the property identifier; 0x8000 and above are named-property ids ([MS-OXCDATA] 2.6)";
 }
@@ -398,14 +423,20 @@ pub fn tag_parts(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<u32> {
     Ok(u32::from(t) | (u32::from(id) << 16))
 }
 
-/// Reads a 4-byte property tag as a structure node of field `f` (a [`crate::tree::Ty::Text`] field)
-/// whose value is [`tag_text`], with PropertyType and PropertyId children.
+/// Reads a 4-byte property tag as a structure node of field `f` with PropertyType and PropertyId
+/// children. When `f` has a summarizer (declare it `U32 [Disp::Hex] {crate::props::tag_summary}`)
+/// the node's value is the tag and the display ([`tag_text_d`]) is built when shown; otherwise `f`
+/// is a [`crate::tree::Ty::Text`] field and the value is [`tag_text_in`], formatted now.
 pub fn property_tag(b: &mut Builder<'_>, c: &mut Cur<'_>, f: &'static Field) -> R<u32> {
     let start = c.pos();
     let idx = b.open(f, c.src(), start)?;
     if let Some(tag) = c.peek_u32() {
-        let text = tag_text_in(b, tag);
-        b.set_value(idx, Value::Text(text.into()));
+        if f.summary.is_some() {
+            b.set_value(idx, Value::UInt(tag.into()));
+        } else {
+            let text = tag_text_in(b, tag);
+            b.set_value(idx, Value::Text(text.into()));
+        }
     }
     let r = tag_parts(b, c);
     b.close(idx, c.pos().saturating_sub(start));

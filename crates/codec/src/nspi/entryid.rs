@@ -26,7 +26,8 @@ use alloc::string::String;
 use super::structs::{group_idx, sized_group_idx, DISPLAY_TYPES};
 use crate::build::{Builder, Cur, R};
 use crate::display::{guid_string, str8_string};
-use crate::tree::{Disp, NameTable, Severity, Value};
+use crate::oxcdata::view::View;
+use crate::tree::{Disp, Dissection, NameTable, Severity, Value};
 
 /// GUID_NSPI, the ProviderUID of every PermanentEntryID ({C840A7DC-42C0-1A10-B4B9-08002B2FE182} in
 /// wire order; [MS-OXNSPI] 2.2.9.3, also PidTagMappingSignature [MS-OXOABK] 2.2.3.32).
@@ -45,8 +46,8 @@ pub enum Kind {
 }
 
 crate::fields! {
-    EPHEMERAL: Text = "mapihttp.nspi.ephemeralentryid", "EphemeralEntryID", "[MS-OXNSPI] 2.2.9.2 an Ephemeral Entry ID: identifies an address book object for the lifetime of the NSPI session";
-    PERMANENT: Text = "mapihttp.nspi.permanententryid", "PermanentEntryID", "[MS-OXNSPI] 2.2.9.3 a Permanent Entry ID: identifies an address book object by its DN";
+    EPHEMERAL: Bytes {entry_id_summary} = "mapihttp.nspi.ephemeralentryid", "EphemeralEntryID", "[MS-OXNSPI] 2.2.9.2 an Ephemeral Entry ID: identifies an address book object for the lifetime of the NSPI session";
+    PERMANENT: Bytes {entry_id_summary} = "mapihttp.nspi.permanententryid", "PermanentEntryID", "[MS-OXNSPI] 2.2.9.3 a Permanent Entry ID: identifies an address book object by its DN";
     ID_TYPE: U8 [Disp::Names(ID_TYPES)] = "mapihttp.nspi.entryid.idtype", "ID Type", "[MS-OXNSPI] 2.2.9.2/2.2.9.3 0x87 for an Ephemeral Entry ID, 0x00 for a Permanent Entry ID";
     R1: U8 [Disp::Hex] = "mapihttp.nspi.entryid.r1", "R1", "[MS-OXNSPI] 2.2.9.2/2.2.9.3 reserved, 0x00";
     R2: U8 [Disp::Hex] = "mapihttp.nspi.entryid.r2", "R2", "[MS-OXNSPI] 2.2.9.2/2.2.9.3 reserved, 0x00";
@@ -83,21 +84,45 @@ pub fn sniff(bytes: &[u8]) -> Option<Kind> {
     }
 }
 
-/// Decodes an entry id of `kind` at the cursor as a structure node with a summary. For a permanent
-/// entry id the DN runs to its NUL (inside the cursor's window).
-pub fn entry_id(b: &mut Builder<'_>, c: &mut Cur<'_>, kind: Kind) -> R<String> {
+/// Decodes an entry id of `kind` at the cursor as a structure node. For a permanent entry id the DN
+/// runs to its NUL (inside the cursor's window). A complete entry id node has its bytes as the value
+/// and [`entry_id_summary`] shows it (`DT_MAILUSER, MId 0x00001234, server {…}`) when displayed.
+pub fn entry_id(b: &mut Builder<'_>, c: &mut Cur<'_>, kind: Kind) -> R<()> {
     let f = match kind {
         Kind::Ephemeral => &EPHEMERAL,
         Kind::Permanent => &PERMANENT,
     };
     group_idx(b, c, f, |b, c, idx| {
-        let s = fields(b, c, kind)?;
-        b.set_value(idx, Value::Text(s.clone().into()));
-        Ok(s)
+        fields(b, c, kind)?;
+        b.set_value(idx, Value::Bytes);
+        Ok(())
     })
 }
 
-fn fields(b: &mut Builder<'_>, c: &mut Cur<'_>, kind: Kind) -> R<String> {
+/// Summarizer of the entry id nodes: [`text`].
+pub fn entry_id_summary(d: &Dissection<'_>, i: u32) -> Option<String> {
+    match d.node(i)?.value {
+        Value::Bytes => Some(text(&View::Done(d), i)),
+        _ => None,
+    }
+}
+
+/// The summary of a complete entry id node, from its children: `DT_MAILUSER, MId 0x00001234, server
+/// {…}` (ephemeral) or `DT_MAILUSER, /o=…` (permanent).
+pub fn text(v: &View<'_>, i: u32) -> String {
+    let dt = v.child_uint(i, &DISPLAY_TYPE).unwrap_or(0);
+    let dt_name = crate::tree::lookup(DISPLAY_TYPES, dt).map_or_else(|| format!("display type 0x{dt:08X}"), String::from);
+    match (v.child_uint(i, &MID), v.child(i, &DN)) {
+        (Some(mid), _) => {
+            let uid = v.child(i, &PROVIDER_UID).map_or(&[][..], |n| v.bytes(n));
+            format!("{dt_name}, MId 0x{mid:08X}, server {}", guid_string(uid))
+        }
+        (None, Some(dn)) => format!("{dt_name}, {}", str8_string(v.bytes(dn))),
+        (None, None) => dt_name,
+    }
+}
+
+fn fields(b: &mut Builder<'_>, c: &mut Cur<'_>, kind: Kind) -> R<()> {
     let start = c.pos();
     b.u8(c, &ID_TYPE)?;
     b.u8(c, &R1)?;
@@ -108,19 +133,14 @@ fn fields(b: &mut Builder<'_>, c: &mut Cur<'_>, kind: Kind) -> R<String> {
     if r4 != 1 {
         b.diag(Severity::Note, format!("R4 should be 0x00000001, got 0x{r4:08X}"), c.src(), c.pos().saturating_sub(4), 4);
     }
-    let dt = b.u32(c, &DISPLAY_TYPE)?;
-    let dt_name = crate::tree::lookup(DISPLAY_TYPES, dt.into()).map_or_else(|| format!("display type 0x{dt:08X}"), String::from);
+    b.u32(c, &DISPLAY_TYPE)?;
     match kind {
-        Kind::Ephemeral => {
-            let mid = b.u32(c, &MID)?;
-            Ok(format!("{dt_name}, MId 0x{mid:08X}, server {}", guid_string(&uid)))
-        }
+        Kind::Ephemeral => b.u32(c, &MID).map(drop),
         Kind::Permanent => {
             if uid != GUID_NSPI {
                 b.diag(Severity::Note, "ProviderUID of a PermanentEntryID should be GUID_NSPI", c.src(), start.saturating_add(4), 16);
             }
-            let dn = b.str8z(c, &DN)?;
-            Ok(format!("{dt_name}, {}", str8_string(dn)))
+            b.str8z(c, &DN).map(drop)
         }
     }
 }
@@ -162,8 +182,8 @@ fn one_entry_id(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
                 Kind::Permanent => &PERMANENT,
             };
             sized_group_idx(b, c, f, cb, |b, c, idx| {
-                let s = fields(b, c, kind)?;
-                b.set_value(idx, Value::Text(s.into()));
+                fields(b, c, kind)?;
+                b.set_value(idx, Value::Bytes);
                 Ok(())
             })
         }

@@ -87,7 +87,7 @@ crate::fields! {
     HAS_PROPERTY_TAGS: Bool = "mapihttp.nspi.haspropertytags", "HasPropertyTags", "[MS-OXCMAPIHTTP] 2.2.5 a Boolean that specifies whether the PropertyTags field is present";
     PROPERTY_TAGS: None = "mapihttp.nspi.propertytags", "PropertyTags", "[MS-OXCMAPIHTTP] 2.2.1.8 a LargePropertyTagArray of property tags";
     PROPERTY_TAG_COUNT: U32 = "mapihttp.nspi.propertytagcount", "PropertyTagCount", "[MS-OXCMAPIHTTP] 2.2.1.8 the number of structures in the PropertyTags field";
-    TAG_ELEMENT: Text = "mapihttp.nspi.propertytag", "PropertyTags", "[MS-OXCMAPIHTTP] 2.2.1.8 one PropertyTag ([MS-OXCDATA] 2.9) of a LargePropertyTagArray";
+    TAG_ELEMENT: U32 [Disp::Hex] {crate::props::tag_summary} = "mapihttp.nspi.propertytag", "PropertyTags", "[MS-OXCMAPIHTTP] 2.2.1.8 one PropertyTag ([MS-OXCDATA] 2.9) of a LargePropertyTagArray";
     NAME_COUNT: U32 = "mapihttp.nspi.namecount", "NameCount", "[MS-OXCMAPIHTTP] 2.2.5.4/2.2.5.14 the number of strings in the NameValues field";
     NAME_VALUE8: Str8 = "mapihttp.dntomid.namevalues", "NameValues", "[MS-OXCMAPIHTTP] 2.2.5.4 a null-terminated ASCII string: a distinguished name (DN) to map to a Minimal Entry ID";
     NAME_VALUE16: Utf16 = "mapihttp.resolvenames.namevalues", "NameValues", "[MS-OXCMAPIHTTP] 2.2.5.14 a null-terminated Unicode string to resolve (ambiguous name resolution)";

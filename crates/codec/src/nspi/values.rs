@@ -25,16 +25,23 @@
 //!
 //! Binary values that are complete address book entry ids ([MS-OXNSPI] 2.2.9.2/2.2.9.3) are decoded
 //! as a sub-tree.
+//!
+//! Nothing is formatted while decoding a row: a column or tagged value node has the property tag as
+//! its value and [`ab_summary`] builds `PidTagDisplayName (0x3001001F, PtypString) = "Alice"` from
+//! its children when displayed (a caller's field without that summarizer gets the text while
+//! decoding; a structure that stops midway shows the tag alone, as before).
 
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::entryid;
 use crate::props::{self, *};
-use super::structs::{group_idx, has, large_tag_array, sized_group_idx};
+use super::structs::{has, large_tag_array, sized_group_idx};
 use crate::build::{Builder, Cur, R};
 use crate::display::{filetime_string, guid_string, hex_string, str8_string, utf16_string};
-use crate::tree::{Disp, Field, NameTable, Severity, Value};
+use crate::oxcdata::view::{is, View};
+use crate::tree::{Disp, Dissection, Field, NameTable, Node, Severity, Value};
 
 /// How variable-size values are framed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,11 +81,11 @@ crate::fields! {
     V_COUNT: U32 = "mapihttp.nspi.value.count", "Count", "[MS-OXCDATA] 2.11.1.1 COUNT (32 bits in MAPI/HTTP): bytes of a PtypBinary, values of a PtypMultiple type";
     V_MULTIPLE: None = "mapihttp.nspi.value.multiple", "PropertyValue", "[MS-OXCDATA] 2.11.1 a multiple-valued property value: COUNT then the values";
     V_RESTRICTION: None = "mapihttp.nspi.value.restriction", "PropertyValue", "[MS-OXCDATA] 2.11.1 PtypRestriction value ([MS-OXCDATA] 2.12)";
-    AB_VALUE: Text = "mapihttp.nspi.addressbookpropertyvalue", "AddressBookPropertyValue", "[MS-OXCMAPIHTTP] 2.2.1.1 a property value of a row, typed by its column";
-    AB_TAGGED: Text = "mapihttp.nspi.addressbooktaggedpropertyvalue", "AddressBookTaggedPropertyValue", "[MS-OXCMAPIHTTP] 2.2.1.2 a property tag and an AddressBookPropertyValue";
-    AB_TYPED: Text = "mapihttp.nspi.addressbooktypedpropertyvalue", "AddressBookTypedPropertyValue", "[MS-OXCMAPIHTTP] 2.2.1.4 a property type and an AddressBookPropertyValue (PtypUnspecified columns of a standard row)";
-    AB_FLAGGED: Text = "mapihttp.nspi.addressbookflaggedpropertyvalue", "AddressBookFlaggedPropertyValue", "[MS-OXCMAPIHTTP] 2.2.1.5 a flag and an optional AddressBookPropertyValue (flagged rows)";
-    AB_FLAGGED_TYPED: Text = "mapihttp.nspi.addressbookflaggedpropertyvaluewithtype", "AddressBookFlaggedPropertyValueWithType", "[MS-OXCMAPIHTTP] 2.2.1.6 a property type, a flag and an optional AddressBookPropertyValue (PtypUnspecified columns of a flagged row)";
+    AB_VALUE: U32 [Disp::Hex] {ab_summary} = "mapihttp.nspi.addressbookpropertyvalue", "AddressBookPropertyValue", "[MS-OXCMAPIHTTP] 2.2.1.1 a property value of a row, typed by its column";
+    AB_TAGGED: U32 [Disp::Hex] {ab_summary} = "mapihttp.nspi.addressbooktaggedpropertyvalue", "AddressBookTaggedPropertyValue", "[MS-OXCMAPIHTTP] 2.2.1.2 a property tag and an AddressBookPropertyValue";
+    AB_TYPED: U32 [Disp::Hex] {ab_summary} = "mapihttp.nspi.addressbooktypedpropertyvalue", "AddressBookTypedPropertyValue", "[MS-OXCMAPIHTTP] 2.2.1.4 a property type and an AddressBookPropertyValue (PtypUnspecified columns of a standard row)";
+    AB_FLAGGED: U32 [Disp::Hex] {ab_summary} = "mapihttp.nspi.addressbookflaggedpropertyvalue", "AddressBookFlaggedPropertyValue", "[MS-OXCMAPIHTTP] 2.2.1.5 a flag and an optional AddressBookPropertyValue (flagged rows)";
+    AB_FLAGGED_TYPED: U32 [Disp::Hex] {ab_summary} = "mapihttp.nspi.addressbookflaggedpropertyvaluewithtype", "AddressBookFlaggedPropertyValueWithType", "[MS-OXCMAPIHTTP] 2.2.1.6 a property type, a flag and an optional AddressBookPropertyValue (PtypUnspecified columns of a flagged row)";
     FLAG: U8 [Disp::Names(FLAG_VALUES)] = "mapihttp.nspi.flag", "Flag", "[MS-OXCMAPIHTTP] 2.2.1.5 0x0: PropertyValue has the column's type; 0x1: no PropertyValue; 0xA: PropertyValue is a PtypErrorCode saying why the value is missing";
     ROW: None = "mapihttp.nspi.addressbookpropertyrow", "AddressBookPropertyRow", "[MS-OXCMAPIHTTP] 2.2.1.7 one row: Flags and a ValueArray matching the Columns";
     ROW_FLAGS_F: U8 [Disp::Names(ROW_FLAGS)] = "mapihttp.nspi.row.flags", "Flags", "[MS-OXCMAPIHTTP] 2.2.1.7 0x0: every value present (AddressBookPropertyValue/TypedPropertyValue); 0x1: flagged values";
@@ -115,19 +122,16 @@ fn bytes_summary(b: &[u8]) -> String {
 }
 
 /// Reads a property value of type `ptype` (no tag): in [`Mode::Ab`] the HasValue byte first when the
-/// type has one. Returns a one-line summary of the value.
-pub fn value(b: &mut Builder<'_>, c: &mut Cur<'_>, ptype: u16, mode: Mode) -> R<String> {
-    let mut t = ptype;
-    if t & MULTIPLE_INSTANCE != 0 {
-        // A multiple-value instance column carries one value of the base type.
-        t &= !(MULTIPLE_INSTANCE | MULTIPLE);
-    }
+/// type has one. Nothing is formatted: the enclosing node's summary ([`ab_summary`]) is built from
+/// these nodes when shown.
+pub fn value(b: &mut Builder<'_>, c: &mut Cur<'_>, ptype: u16, mode: Mode) -> R<()> {
+    let t = base_type(ptype);
     let variable = t == PTYP_STRING8 || t == PTYP_STRING || t == PTYP_BINARY || t & MULTIPLE != 0;
     let mut after_marker = false;
     if mode == Mode::Ab && variable {
         let raw = c.peek_u8();
         if !has(b, c, &HAS_VALUE)? {
-            return Ok(String::from("(no value)"));
+            return Ok(());
         }
         if raw != Some(0xFF) {
             b.diag(Severity::Note, "HasValue TRUE is 0xFF; another non-zero value was read as TRUE", c.src(), c.pos().saturating_sub(1), 1);
@@ -141,57 +145,58 @@ pub fn value(b: &mut Builder<'_>, c: &mut Cur<'_>, ptype: u16, mode: Mode) -> R<
     }
 }
 
+/// The type a value of column type `ptype` is encoded with: a multiple-value instance column
+/// carries one value of the base type.
+fn base_type(ptype: u16) -> u16 {
+    if ptype & MULTIPLE_INSTANCE != 0 {
+        ptype & !(MULTIPLE_INSTANCE | MULTIPLE)
+    } else {
+        ptype
+    }
+}
+
 /// A single value of a non-multiple type.
-fn single(b: &mut Builder<'_>, c: &mut Cur<'_>, t: u16, after_marker: bool) -> R<String> {
-    Ok(match t {
-        PTYP_NULL => String::from("(null)"),
-        PTYP_INTEGER16 => format!("{}", b.i16(c, &V_I16)?),
-        PTYP_INTEGER32 => format!("{}", b.i32(c, &V_I32)?),
-        PTYP_FLOATING32 => format!("{}", b.f32(c, &V_F32)?),
-        PTYP_FLOATING64 => format!("{}", b.f64(c, &V_F64)?),
-        PTYP_CURRENCY => {
-            let v = b.i64(c, &V_CURRENCY)?;
-            format!("{}.{:04}", v / 10_000, (v % 10_000).unsigned_abs())
-        }
-        PTYP_FLOATING_TIME => format!("{} days", b.f64(c, &V_FLOATING_TIME)?),
-        PTYP_ERROR_CODE => {
-            let v = b.u32(c, &V_ERROR)?;
-            crate::errors::name(v.into()).map_or_else(|| format!("0x{v:08X}"), |n| format!("{n} (0x{v:08X})"))
-        }
+fn single(b: &mut Builder<'_>, c: &mut Cur<'_>, t: u16, after_marker: bool) -> R<()> {
+    match t {
+        PTYP_NULL => Ok(()),
+        PTYP_INTEGER16 => b.i16(c, &V_I16).map(drop),
+        PTYP_INTEGER32 => b.i32(c, &V_I32).map(drop),
+        PTYP_FLOATING32 => b.f32(c, &V_F32).map(drop),
+        PTYP_FLOATING64 => b.f64(c, &V_F64).map(drop),
+        PTYP_CURRENCY => b.i64(c, &V_CURRENCY).map(drop),
+        PTYP_FLOATING_TIME => b.f64(c, &V_FLOATING_TIME).map(drop),
+        PTYP_ERROR_CODE => b.u32(c, &V_ERROR).map(drop),
         PTYP_BOOLEAN => {
             let raw = c.peek_u8();
-            let v = b.bool8(c, &V_BOOL)?;
+            b.bool8(c, &V_BOOL)?;
             if raw.is_some_and(|x| x > 1) {
                 b.diag(Severity::Note, "PtypBoolean is restricted to 1 or 0", c.src(), c.pos().saturating_sub(1), 1);
             }
-            String::from(if v { "True" } else { "False" })
+            Ok(())
         }
-        PTYP_INTEGER64 => format!("{}", b.i64(c, &V_I64)?),
-        PTYP_STRING8 => quote(&str8_string(b.str8z(c, &V_STRING8)?)),
-        PTYP_STRING => quote(&utf16_string(b.utf16z(c, &V_STRING)?)),
-        PTYP_TIME => filetime_string(b.u64(c, &V_TIME)?),
-        PTYP_GUID => guid_string(&b.guid(c, &V_GUID)?),
-        PTYP_BINARY => binary(b, c, after_marker)?,
+        PTYP_INTEGER64 => b.i64(c, &V_I64).map(drop),
+        PTYP_STRING8 => b.str8z(c, &V_STRING8).map(drop),
+        PTYP_STRING => crate::oxcdata::values::utf16z(b, c, &V_STRING),
+        PTYP_TIME => b.u64(c, &V_TIME).map(drop),
+        PTYP_GUID => b.guid(c, &V_GUID).map(drop),
+        PTYP_BINARY => binary(b, c, after_marker),
         PTYP_OBJECT => {
             let n = b.u32(c, &V_COUNT)? as usize;
-            bytes_summary(b.bytes(c, &V_OBJECT, n)?)
+            b.bytes(c, &V_OBJECT, n).map(drop)
         }
         PTYP_SERVER_ID => {
             let n = b.u16(c, &V_SERVER_ID_COUNT)? as usize;
-            bytes_summary(b.bytes(c, &V_SERVER_ID, n)?)
+            b.bytes(c, &V_SERVER_ID, n).map(drop)
         }
-        PTYP_RESTRICTION => {
-            b.group(c, &V_RESTRICTION, |b, c| super::restriction::restriction(b, c))?;
-            String::from("(restriction)")
-        }
-        PTYP_RULE_ACTION => return b.fail(c, "PtypRuleAction values ([MS-OXORULE] 2.2.5) are not decoded here"),
-        PTYP_UNSPECIFIED => return b.fail(c, "a PtypUnspecified value has no encoding of its own"),
-        other => return b.fail(c, format!("unknown property type 0x{other:04X}: the value's length cannot be known")),
-    })
+        PTYP_RESTRICTION => b.group(c, &V_RESTRICTION, |b, c| super::restriction::restriction(b, c)),
+        PTYP_RULE_ACTION => b.fail(c, "PtypRuleAction values ([MS-OXORULE] 2.2.5) are not decoded here"),
+        PTYP_UNSPECIFIED => b.fail(c, "a PtypUnspecified value has no encoding of its own"),
+        other => b.fail(c, format!("unknown property type 0x{other:04X}: the value's length cannot be known")),
+    }
 }
 
 /// PtypBinary: COUNT (32 bits) and the bytes; entry ids are decoded as a sub-tree.
-fn binary(b: &mut Builder<'_>, c: &mut Cur<'_>, after_marker: bool) -> R<String> {
+fn binary(b: &mut Builder<'_>, c: &mut Cur<'_>, after_marker: bool) -> R<()> {
     if after_marker && c.peek_u8() == Some(0xFF) {
         // A repeated 0xFF HasValue, accepted only when the count read at the 0xFF cannot fit.
         let left = c.left();
@@ -211,15 +216,15 @@ fn binary(b: &mut Builder<'_>, c: &mut Cur<'_>, after_marker: bool) -> R<String>
     match entryid::sniff(data) {
         Some(kind) => sized_group_idx(b, c, &V_BINARY, n, |b, c, idx| {
             b.set_value(idx, Value::Bytes);
-            entryid::entry_id(b, c, kind)
+            entryid::entry_id(b, c, kind).map(drop)
         }),
-        None => Ok(bytes_summary(b.bytes(c, &V_BINARY, n)?)),
+        None => b.bytes(c, &V_BINARY, n).map(drop),
     }
 }
 
 /// A PtypMultiple value: COUNT then the values (in Ab mode each string/binary element has its own
 /// presence byte).
-fn multiple(b: &mut Builder<'_>, c: &mut Cur<'_>, t: u16, mode: Mode) -> R<String> {
+fn multiple(b: &mut Builder<'_>, c: &mut Cur<'_>, t: u16, mode: Mode) -> R<()> {
     let base = t & !MULTIPLE;
     let marked = mode == Mode::Ab && (base == PTYP_STRING8 || base == PTYP_STRING || base == PTYP_BINARY);
     let min = if marked {
@@ -243,31 +248,54 @@ fn multiple(b: &mut Builder<'_>, c: &mut Cur<'_>, t: u16, mode: Mode) -> R<Strin
             }
             single(b, c, base, false)?;
         }
-        Ok(format!("{n} values"))
+        Ok(())
     })
 }
 
-/// Reads a value typed by `tag` as a structure node of `f` whose value is the tag and value summary.
-fn typed_node(b: &mut Builder<'_>, c: &mut Cur<'_>, f: &'static Field, tag: u32, mode: Mode) -> R<()> {
-    group_idx(b, c, f, |b, c, idx| {
-        b.set_value(idx, Value::Text(tag_text(tag).into()));
-        let s = value(b, c, (tag & 0xFFFF) as u16, mode)?;
-        b.set_value(idx, Value::Text(format!("{} = {}", tag_text(tag), s).into()));
-        Ok(())
-    })
+/// Opens a structure node of `f` whose value, once complete, is `tag` (the summary
+/// `tag = value` is built by [`ab_summary`] when shown; a caller's field without a summarizer gets
+/// it now). While incomplete the node shows `label` (computed only then).
+fn tag_node<'a, 'x>(
+    b: &mut Builder<'a>,
+    c: &mut Cur<'x>,
+    f: &'static Field,
+    label: Option<u32>,
+    body: impl FnOnce(&mut Builder<'a>, &mut Cur<'x>) -> R<u32>,
+) -> R<()> {
+    let start = c.pos();
+    let idx = group_open(b, c, f, start)?;
+    let r = body(b, c);
+    b.close(idx, c.pos().saturating_sub(start));
+    match r {
+        Ok(tag) => {
+            b.set_value(idx, Value::UInt(tag.into()));
+            if f.summary.is_none() {
+                let s = ab_text(&View::live(b, c), idx, tag);
+                b.set_value(idx, Value::Text(s.into()));
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if let Some(tag) = label {
+                b.set_value(idx, Value::Text(tag_text(tag).into()));
+            }
+            Err(e)
+        }
+    }
+}
+
+fn group_open(b: &mut Builder<'_>, c: &Cur<'_>, f: &'static Field, start: usize) -> R<u32> {
+    b.open(f, c.src(), start)
 }
 
 /// [MS-OXCMAPIHTTP] 2.2.1.2 AddressBookTaggedPropertyValue (or, in [`Mode::Plain`], an
 /// [MS-OXCDATA] 2.11.4 TaggedPropertyValue) as a structure node of field `f`.
 pub fn tagged(b: &mut Builder<'_>, c: &mut Cur<'_>, f: &'static Field, mode: Mode) -> R<()> {
-    group_idx(b, c, f, |b, c, idx| {
-        if let Some(tag) = c.peek_u32() {
-            b.set_value(idx, Value::Text(tag_text(tag).into()));
-        }
+    let peek = c.peek_u32();
+    tag_node(b, c, f, peek, |b, c| {
         let tag = props::tag_parts(b, c)?;
-        let s = value(b, c, (tag & 0xFFFF) as u16, mode)?;
-        b.set_value(idx, Value::Text(format!("{} = {}", tag_text(tag), s).into()));
-        Ok(())
+        value(b, c, (tag & 0xFFFF) as u16, mode)?;
+        Ok(tag)
     })
 }
 
@@ -292,48 +320,167 @@ pub fn opt_property_values(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
 }
 
 /// The flag and optional value of an AddressBookFlaggedPropertyValue(WithType).
-fn flagged_value(b: &mut Builder<'_>, c: &mut Cur<'_>, ptype: u16) -> R<String> {
+fn flagged_value(b: &mut Builder<'_>, c: &mut Cur<'_>, ptype: u16) -> R<()> {
     let flag = b.u8(c, &FLAG)?;
     match flag {
         0x00 => value(b, c, ptype, Mode::Ab),
-        0x01 => Ok(String::from("(absent)")),
-        0x0A => value(b, c, PTYP_ERROR_CODE, Mode::Ab).map(|s| format!("error {s}")),
+        0x01 => Ok(()),
+        0x0A => value(b, c, PTYP_ERROR_CODE, Mode::Ab),
         other => b.fail(c, format!("unknown AddressBookFlaggedPropertyValue Flag 0x{other:02X}")),
     }
 }
 
-/// One column value of a row.
+/// One column value of a row: a node whose value is the column's tag.
 fn column(b: &mut Builder<'_>, c: &mut Cur<'_>, col: u32, flagged: bool) -> R<()> {
     let ptype = (col & 0xFFFF) as u16;
-    let label = tag_text(col);
-    match (flagged, ptype == PTYP_UNSPECIFIED) {
-        (false, false) => {
-            if ptype == PTYP_NULL {
-                // No bytes and nothing to show: no node (every node consumes input).
-                return Ok(());
-            }
-            typed_node(b, c, &AB_VALUE, col, Mode::Ab)
+    let unspecified = ptype == PTYP_UNSPECIFIED;
+    if !flagged && !unspecified && ptype == PTYP_NULL {
+        // No bytes and nothing to show: no node (every node consumes input).
+        return Ok(());
+    }
+    let f = match (flagged, unspecified) {
+        (false, false) => &AB_VALUE,
+        (false, true) => &AB_TYPED,
+        (true, false) => &AB_FLAGGED,
+        (true, true) => &AB_FLAGGED_TYPED,
+    };
+    tag_node(b, c, f, Some(col), |b, c| {
+        let t = if unspecified { b.u16(c, &PROPERTY_TYPE)? } else { ptype };
+        if flagged {
+            flagged_value(b, c, t)?;
+        } else {
+            value(b, c, t, Mode::Ab)?;
         }
-        (false, true) => group_idx(b, c, &AB_TYPED, |b, c, idx| {
-            b.set_value(idx, Value::Text(label.clone().into()));
-            let t = b.u16(c, &PROPERTY_TYPE)?;
-            let s = value(b, c, t, Mode::Ab)?;
-            b.set_value(idx, Value::Text(format!("{label} = {} {s}", type_text(t)).into()));
-            Ok(())
-        }),
-        (true, false) => group_idx(b, c, &AB_FLAGGED, |b, c, idx| {
-            b.set_value(idx, Value::Text(label.clone().into()));
-            let s = flagged_value(b, c, ptype)?;
-            b.set_value(idx, Value::Text(format!("{label} = {s}").into()));
-            Ok(())
-        }),
-        (true, true) => group_idx(b, c, &AB_FLAGGED_TYPED, |b, c, idx| {
-            b.set_value(idx, Value::Text(label.clone().into()));
-            let t = b.u16(c, &PROPERTY_TYPE)?;
-            let s = flagged_value(b, c, t)?;
-            b.set_value(idx, Value::Text(format!("{label} = {} {s}", type_text(t)).into()));
-            Ok(())
-        }),
+        Ok(col)
+    })
+}
+
+// ----- display-time summaries ----------------------------------------------------------------
+
+/// Summarizer of the address book value nodes (whose value is the property tag):
+/// `PidTagDisplayName (0x3001001F, PtypString) = "Alice"`.
+pub fn ab_summary(d: &Dissection<'_>, i: u32) -> Option<String> {
+    match d.node(i)?.value {
+        Value::UInt(tag) => Some(ab_text(&View::Done(d), i, tag as u32)),
+        _ => None,
+    }
+}
+
+/// `tag = value` of a row column or tagged value node from its children: the tag's PropertyType
+/// and PropertyId (tagged values), the column's PropertyType (PtypUnspecified columns) and Flag
+/// (flagged rows), then the value's nodes.
+fn ab_text(v: &View<'_>, i: u32, tag: u32) -> String {
+    let kids: Vec<(u32, &Node)> = v.children(i).collect();
+    let tagged = kids.iter().any(|(_, n)| is(n, &PROPERTY_ID));
+    let mut s = tag_text(tag);
+    s.push_str(" = ");
+    let mut ptype = (tag & 0xFFFF) as u16;
+    let mut rest: &[(u32, &Node)] = &kids;
+    while let Some(((_, n), more)) = rest.split_first() {
+        if tagged && (is(n, &PROPERTY_TYPE) || is(n, &PROPERTY_ID)) {
+            // The tag's own parts.
+        } else if is(n, &PROPERTY_TYPE) {
+            ptype = uint(n) as u16;
+            s.push_str(&type_text(ptype));
+            s.push(' ');
+        } else if is(n, &FLAG) {
+            match uint(n) {
+                0x01 => {
+                    s.push_str("(absent)");
+                    return s;
+                }
+                0x0A => {
+                    s.push_str("error ");
+                    ptype = PTYP_ERROR_CODE;
+                }
+                _ => {}
+            }
+        } else {
+            break;
+        }
+        rest = more;
+    }
+    s.push_str(&value_text(v, rest, ptype));
+    s
+}
+
+fn uint(n: &Node) -> u64 {
+    match n.value {
+        Value::UInt(v) => v,
+        _ => 0,
+    }
+}
+
+/// The summary of a value of type `ptype` read as the nodes `nodes`.
+fn value_text(v: &View<'_>, nodes: &[(u32, &Node)], ptype: u16) -> String {
+    let t = base_type(ptype);
+    let find = |f: &'static Field| nodes.iter().find(|(_, n)| is(n, f));
+    if let Some((_, n)) = nodes.first() {
+        if is(n, &HAS_VALUE) && n.value == Value::Bool(false) {
+            return String::from("(no value)");
+        }
+    }
+    if t & MULTIPLE != 0 {
+        let n = find(&V_MULTIPLE).and_then(|(j, _)| v.child_uint(*j, &V_COUNT)).unwrap_or(0);
+        return format!("{n} values");
+    }
+    let num = |f: &'static Field| find(f).map(|(_, n)| &n.value);
+    match t {
+        PTYP_NULL => String::from("(null)"),
+        PTYP_INTEGER16 => int_text(num(&V_I16)),
+        PTYP_INTEGER32 => int_text(num(&V_I32)),
+        PTYP_INTEGER64 => int_text(num(&V_I64)),
+        PTYP_FLOATING32 => match num(&V_F32) {
+            Some(Value::Float(x)) => format!("{}", *x as f32),
+            _ => String::new(),
+        },
+        PTYP_FLOATING64 => match num(&V_F64) {
+            Some(Value::Float(x)) => format!("{x}"),
+            _ => String::new(),
+        },
+        PTYP_CURRENCY => match num(&V_CURRENCY) {
+            Some(Value::Int(x)) => format!("{}.{:04}", x / 10_000, (x % 10_000).unsigned_abs()),
+            _ => String::new(),
+        },
+        PTYP_FLOATING_TIME => match num(&V_FLOATING_TIME) {
+            Some(Value::Float(x)) => format!("{x} days"),
+            _ => String::new(),
+        },
+        PTYP_ERROR_CODE => match num(&V_ERROR) {
+            Some(Value::UInt(x)) => {
+                let x = *x as u32;
+                crate::errors::name(x.into()).map_or_else(|| format!("0x{x:08X}"), |n| format!("{n} (0x{x:08X})"))
+            }
+            _ => String::new(),
+        },
+        PTYP_BOOLEAN => match num(&V_BOOL) {
+            Some(Value::Bool(x)) => String::from(if *x { "True" } else { "False" }),
+            _ => String::new(),
+        },
+        PTYP_STRING8 => find(&V_STRING8).map(|(_, n)| quote(&str8_string(v.bytes(n)))).unwrap_or_default(),
+        PTYP_STRING => find(&V_STRING).map(|(_, n)| quote(&utf16_string(v.bytes(n)))).unwrap_or_default(),
+        PTYP_TIME => match num(&V_TIME) {
+            Some(Value::UInt(x)) => filetime_string(*x),
+            _ => String::new(),
+        },
+        PTYP_GUID => find(&V_GUID).map(|(_, n)| guid_string(v.bytes(n))).unwrap_or_default(),
+        PTYP_BINARY => match find(&V_BINARY) {
+            // An entry id: the sub-tree's summary.
+            Some((j, n)) if n.end > j.saturating_add(1) => entryid::text(v, j.saturating_add(1)),
+            Some((_, n)) => bytes_summary(v.bytes(n)),
+            None => String::new(),
+        },
+        PTYP_OBJECT => find(&V_OBJECT).map(|(_, n)| bytes_summary(v.bytes(n))).unwrap_or_default(),
+        PTYP_SERVER_ID => find(&V_SERVER_ID).map(|(_, n)| bytes_summary(v.bytes(n))).unwrap_or_default(),
+        PTYP_RESTRICTION => String::from("(restriction)"),
+        _ => String::new(),
+    }
+}
+
+fn int_text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::Int(x)) => format!("{x}"),
+        _ => String::new(),
     }
 }
 
@@ -378,4 +525,108 @@ pub fn opt_columns_and_rows(b: &mut Builder<'_>, c: &mut Cur<'_>, has_f: &'stati
         rows(b, c, &cols)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::display::display_line;
+    use alloc::vec;
+
+    /// A caller's field without a summarizer (its summaries are formatted while decoding).
+    #[allow(dead_code)]
+    mod caller {
+        crate::fields! {
+            T_TAGGED: Text = "mapihttp.test.nspi.tagged", "AddressBookTaggedPropertyValue", "test tagged value field without a summarizer";
+        }
+    }
+    use caller::T_TAGGED;
+
+    fn utf16z(s: &str) -> Vec<u8> {
+        s.encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect()
+    }
+
+    #[test]
+    fn rows_format_nothing_while_decoding() {
+        // A standard row (string, integer, absent string) and a flagged row (absent, error, value).
+        let cols = [0x3001_001F, 0x0FFE_0003, 0x39FE_001F];
+        let mut data = vec![0x00, 0xFF];
+        data.extend(utf16z("Alice"));
+        data.extend(6u32.to_le_bytes());
+        data.push(0x00);
+        data.extend([0x01, 0x01, 0x0A]);
+        data.extend(0x8004_010Fu32.to_le_bytes());
+        data.extend([0x00, 0xFF]);
+        data.extend(utf16z("b@c"));
+        let mut b = Builder::new();
+        let src = b.add_source("t", &data);
+        let mut c = Cur::new(&data, src);
+        row(&mut b, &mut c, &cols).unwrap();
+        row(&mut b, &mut c, &cols).unwrap();
+        assert!(c.is_empty());
+        let d = b.finish();
+        assert!(d.nodes.iter().all(|n| !matches!(n.value, Value::Text(_))), "text formatted while decoding");
+        let lines: Vec<String> = d.nodes.iter().map(|n| display_line(&d, n)).collect();
+        let want = [
+            format!("AddressBookPropertyValue: {} = \"Alice\"", tag_text(0x3001_001F)),
+            format!("AddressBookPropertyValue: {} = 6", tag_text(0x0FFE_0003)),
+            format!("AddressBookPropertyValue: {} = (no value)", tag_text(0x39FE_001F)),
+            format!("AddressBookFlaggedPropertyValue: {} = (absent)", tag_text(0x3001_001F)),
+            format!("AddressBookFlaggedPropertyValue: {} = error NotFound (0x8004010F)", tag_text(0x0FFE_0003)),
+            format!("AddressBookFlaggedPropertyValue: {} = \"b@c\"", tag_text(0x39FE_001F)),
+        ];
+        for w in &want {
+            assert!(lines.contains(w), "missing {w:?} in\n{}", lines.join("\n"));
+        }
+    }
+
+    #[test]
+    fn entry_ids_are_summarized_when_shown() {
+        let uid = [0xD1, 0xC2, 0xB3, 0xA4, 0xF5, 0xE6, 0x07, 0x18, 0x29, 0x3A, 0x4B, 0x5C, 0x6D, 0x7E, 0x8F, 0x90];
+        let mut eid = vec![0x87, 0, 0, 0];
+        eid.extend(uid);
+        eid.extend(1u32.to_le_bytes());
+        eid.extend(0u32.to_le_bytes());
+        eid.extend(0x1234u32.to_le_bytes());
+        let mut data = vec![0x00, 0xFF];
+        data.extend(32u32.to_le_bytes());
+        data.extend(eid);
+        let mut b = Builder::new();
+        let src = b.add_source("t", &data);
+        let mut c = Cur::new(&data, src);
+        row(&mut b, &mut c, &[0x0FFF_0102]).unwrap();
+        assert!(c.is_empty());
+        let d = b.finish();
+        assert!(d.nodes.iter().all(|n| !matches!(n.value, Value::Text(_))), "text formatted while decoding");
+        let lines: Vec<String> = d.nodes.iter().map(|n| display_line(&d, n)).collect();
+        let s = "DT_MAILUSER, MId 0x00001234, server {A4B3C2D1-E6F5-1807-293A-4B5C6D7E8F90}";
+        for w in [format!("AddressBookPropertyValue: {} = {s}", tag_text(0x0FFF_0102)), format!("EphemeralEntryID: {s}")] {
+            assert!(lines.contains(&w), "missing {w:?} in\n{}", lines.join("\n"));
+        }
+    }
+
+    #[test]
+    fn callers_fields_get_the_same_text_while_decoding() {
+        let mut data = 0x3001_001Fu32.to_le_bytes().to_vec();
+        data.push(0xFF);
+        data.extend(utf16z("Zoë"));
+        for (f, lazy) in [(&AB_TAGGED, true), (&T_TAGGED, false)] {
+            let mut b = Builder::new();
+            let src = b.add_source("t", &data);
+            let mut c = Cur::new(&data, src);
+            tagged(&mut b, &mut c, f, Mode::Ab).unwrap();
+            let d = b.finish();
+            let n = d.nodes.first().unwrap();
+            assert_eq!(matches!(n.value, Value::UInt(0x3001_001F)), lazy);
+            assert_eq!(display_line(&d, n), format!("AddressBookTaggedPropertyValue: {} = \"Zoë\"", tag_text(0x3001_001F)));
+        }
+        // Cut inside the value: the tag alone.
+        let cut = data.get(..8).unwrap();
+        let mut b = Builder::new();
+        let src = b.add_source("t", cut);
+        let mut c = Cur::new(cut, src);
+        assert!(tagged(&mut b, &mut c, &AB_TAGGED, Mode::Ab).is_err());
+        let d = b.finish();
+        assert_eq!(display_line(&d, d.nodes.first().unwrap()), format!("AddressBookTaggedPropertyValue: {}", tag_text(0x3001_001F)));
+    }
 }

@@ -27,10 +27,11 @@
 use alloc::format;
 use alloc::string::String;
 
-use super::values::{grp_sized, quote, summary};
+use super::values::{grp_sized, quote};
+use super::view::{cut, is, View};
 use crate::build::{Builder, Cur, R};
 use crate::display::{guid_string, hex_string, str8_string, utf16_string};
-use crate::tree::{lookup, Disp, Field, NameTable, Severity, Value};
+use crate::tree::{lookup, Disp, Dissection, Field, NameTable, Severity, Value};
 
 /// ProviderUID of a Store Object EntryID (wire order).
 pub const STORE_UID: [u8; 16] = [0x38, 0xA1, 0xBB, 0x10, 0x05, 0xE5, 0x10, 0x1A, 0xA1, 0xBB, 0x08, 0x00, 0x2B, 0x2A, 0x56, 0xC2];
@@ -102,12 +103,12 @@ pub enum Kind {
 }
 
 crate::fields! {
-    FOLDER_ENTRY_ID: Text = "mapihttp.oxcdata.folderentryid", "Folder EntryID", "[MS-OXCDATA] 2.2.4.1 identifies a folder independently of a logon (46 bytes)";
-    MESSAGE_ENTRY_ID: Text = "mapihttp.oxcdata.messageentryid", "Message EntryID", "[MS-OXCDATA] 2.2.4.2 identifies a message independently of a logon (70 bytes)";
-    STORE_ENTRY_ID: Text = "mapihttp.oxcdata.storeobjectentryid", "Store Object EntryID", "[MS-OXCDATA] 2.2.4.3 identifies a mailbox or public folder store";
-    ONE_OFF_ENTRY_ID: Text = "mapihttp.oxcdata.oneoffentryid", "One-Off EntryID", "[MS-OXCDATA] 2.2.5.1 a recipient that is not in the directory: all its information is in the EntryID";
-    AB_ENTRY_ID: Text = "mapihttp.oxcdata.addressbookentryid", "Address Book EntryID", "[MS-OXCDATA] 2.2.5.2 a directory object identified by its X500 DN";
-    CONTACT_ENTRY_ID: Text = "mapihttp.oxcdata.contactaddressentryid", "Contact Address EntryID", "[MS-OXCDATA] 2.2.5.3 a recipient stored in a Contact object";
+    FOLDER_ENTRY_ID: Bytes {entry_id_summary} = "mapihttp.oxcdata.folderentryid", "Folder EntryID", "[MS-OXCDATA] 2.2.4.1 identifies a folder independently of a logon (46 bytes)";
+    MESSAGE_ENTRY_ID: Bytes {entry_id_summary} = "mapihttp.oxcdata.messageentryid", "Message EntryID", "[MS-OXCDATA] 2.2.4.2 identifies a message independently of a logon (70 bytes)";
+    STORE_ENTRY_ID: Bytes {entry_id_summary} = "mapihttp.oxcdata.storeobjectentryid", "Store Object EntryID", "[MS-OXCDATA] 2.2.4.3 identifies a mailbox or public folder store";
+    ONE_OFF_ENTRY_ID: Bytes {entry_id_summary} = "mapihttp.oxcdata.oneoffentryid", "One-Off EntryID", "[MS-OXCDATA] 2.2.5.1 a recipient that is not in the directory: all its information is in the EntryID";
+    AB_ENTRY_ID: Bytes {entry_id_summary} = "mapihttp.oxcdata.addressbookentryid", "Address Book EntryID", "[MS-OXCDATA] 2.2.5.2 a directory object identified by its X500 DN";
+    CONTACT_ENTRY_ID: Bytes {entry_id_summary} = "mapihttp.oxcdata.contactaddressentryid", "Contact Address EntryID", "[MS-OXCDATA] 2.2.5.3 a recipient stored in a Contact object";
     EID_FLAGS: U32 [Disp::Hex] = "mapihttp.oxcdata.entryid.flags", "Flags", "[MS-OXCDATA] 2.2.4/2.2.5 0x00000000 in every EntryID stored in a property value (long-term EntryID)";
     EID_PROVIDER_UID: Guid = "mapihttp.oxcdata.entryid.provideruid", "Provider UID", "[MS-OXCDATA] 2.2.4/2.2.5 identifies the provider that created the EntryID (mailbox: MailboxGuid from RopLogon)";
     FOLDER_TYPE: U16 [Disp::Names(STORE_OBJECT_TYPES)] = "mapihttp.oxcdata.entryid.foldertype", "FolderType", "[MS-OXCDATA] 2.2.4.1 the store object type of the folder";
@@ -174,8 +175,9 @@ pub fn sniff(b: &[u8]) -> Option<Kind> {
     }
 }
 
-/// Decodes the `n`-byte entry id of `kind` at the cursor as a structure; returns a summary.
-pub fn entry_id(b: &mut Builder<'_>, c: &mut Cur<'_>, kind: Kind, n: usize) -> R<String> {
+/// Decodes the `n`-byte entry id of `kind` at the cursor as a structure. A complete entry id node
+/// has its bytes as the value and [`entry_id_summary`] shows it; an incomplete one shows its name.
+pub fn entry_id(b: &mut Builder<'_>, c: &mut Cur<'_>, kind: Kind, n: usize) -> R<()> {
     let f: &'static Field = match kind {
         Kind::Folder => &FOLDER_ENTRY_ID,
         Kind::Message => &MESSAGE_ENTRY_ID,
@@ -192,24 +194,96 @@ pub fn entry_id(b: &mut Builder<'_>, c: &mut Cur<'_>, kind: Kind, n: usize) -> R
             let mut w = c.window(n);
             let r = crate::nspi::entryid::entry_id(b, &mut w, crate::nspi::entryid::Kind::Ephemeral);
             c.advance(n);
-            return r.map(|s| format!("EphemeralEntryID: {s}"));
+            return r.map(drop);
         }
     };
     grp_sized(b, c, f, n, |b, c, idx| {
-        b.set_value(idx, Value::Text(f.name.into()));
-        let s = match kind {
-            Kind::Folder => folder(b, c)?,
-            Kind::Message => message(b, c)?,
-            Kind::StoreObject => store(b, c)?,
-            Kind::OneOff => one_off(b, c)?,
-            Kind::AddressBook => address_book(b, c)?,
-            _ => contact(b, c)?,
+        let r = match kind {
+            Kind::Folder => folder(b, c),
+            Kind::Message => message(b, c),
+            Kind::StoreObject => store(b, c),
+            Kind::OneOff => one_off(b, c),
+            Kind::AddressBook => address_book(b, c),
+            _ => contact(b, c),
         };
-        summary(b, idx, &s);
-        Ok(format!("{}: {s}", f.name))
+        b.set_value(idx, if r.is_ok() { Value::Bytes } else { Value::Text(f.name.into()) });
+        r
     })
 }
 
+/// Like [`entry_id`], returning the summary `Folder EntryID: …` (formatted now).
+pub fn entry_id_text(b: &mut Builder<'_>, c: &mut Cur<'_>, kind: Kind, n: usize) -> R<String> {
+    let idx = b.nodes().len() as u32;
+    entry_id(b, c, kind, n)?;
+    Ok(text(&View::live(b, c), idx))
+}
+
+/// The summary of the entry id node `i` as its container shows it: `Folder EntryID: …`.
+pub(crate) fn text(v: &View<'_>, i: u32) -> String {
+    let Some(n) = v.node(i) else { return String::new() };
+    if is(n, &crate::nspi::entryid::EPHEMERAL) {
+        return format!("EphemeralEntryID: {}", crate::nspi::entryid::text(v, i));
+    }
+    format!("{}: {}", n.field.name, body_text(v, i))
+}
+
+/// Summarizer of the entry id nodes: `PrivateFolder, store {…}, {…}-00000000ABCD`.
+pub fn entry_id_summary(d: &Dissection<'_>, i: u32) -> Option<String> {
+    match d.node(i)?.value {
+        Value::Bytes => Some(cut(body_text(&View::Done(d), i))),
+        _ => None,
+    }
+}
+
+/// The summary of a complete entry id node, from its children.
+fn body_text(v: &View<'_>, i: u32) -> String {
+    let Some(n) = v.node(i) else { return String::new() };
+    if let Value::Text(t) = &n.value {
+        return String::from(&**t);
+    }
+    let g = |f: &'static Field| v.child(i, f).map_or(&[][..], |n| v.bytes(n));
+    let u = |f: &'static Field| v.child_uint(i, f).unwrap_or(0);
+    let f = n.field;
+    if core::ptr::eq(f, &FOLDER_ENTRY_ID) {
+        let gc = hex_string(g(&GLOBAL_COUNTER)).to_uppercase();
+        format!("{}, {}, {}-{gc}", store_type(u(&FOLDER_TYPE) as u16), provider(g(&EID_PROVIDER_UID)), guid_string(g(&DATABASE_GUID)))
+    } else if core::ptr::eq(f, &MESSAGE_ENTRY_ID) {
+        let fgc = hex_string(g(&FOLDER_GLOBAL_COUNTER)).to_uppercase();
+        let mgc = hex_string(g(&MESSAGE_GLOBAL_COUNTER)).to_uppercase();
+        format!("{}, {}, folder {fgc}, message {mgc}", store_type(u(&MESSAGE_TYPE) as u16), provider(g(&EID_PROVIDER_UID)))
+    } else if core::ptr::eq(f, &STORE_ENTRY_ID) {
+        let w = g(&WRAPPED_PROVIDER_UID);
+        let kind = if w == WRAPPED_PUBLIC_UID || u(&WRAPPED_TYPE) == 6 { "public folder store" } else { "mailbox store" };
+        let server = quote(&str8_string(g(&SERVER_SHORTNAME)));
+        match v.child(i, &MAILBOX_DN) {
+            Some(dn) => format!("{kind} on {server}, {}", quote(&str8_string(v.bytes(dn)))),
+            None => format!("{kind} on {server}"),
+        }
+    } else if core::ptr::eq(f, &ONE_OFF_ENTRY_ID) {
+        let s = |f16: &'static Field, f8: &'static Field| match (v.child(i, f16), v.child(i, f8)) {
+            (Some(n), _) => utf16_string(v.bytes(n)),
+            (None, Some(n)) => str8_string(v.bytes(n)),
+            (None, None) => String::new(),
+        };
+        let name = s(&ONE_OFF_DISPLAY_NAME, &ONE_OFF_DISPLAY_NAME8);
+        let atype = s(&ONE_OFF_ADDRESS_TYPE, &ONE_OFF_ADDRESS_TYPE8);
+        let addr = s(&ONE_OFF_EMAIL, &ONE_OFF_EMAIL8);
+        format!("{} <{atype}:{addr}>", quote(&name))
+    } else if core::ptr::eq(f, &AB_ENTRY_ID) {
+        let t = u(&AB_TYPE);
+        let tn = lookup(AB_TYPES, t).map_or_else(|| format!("type 0x{t:08X}"), String::from);
+        format!("{tn}, {}", quote(&str8_string(g(&X500DN))))
+    } else {
+        let t = u(&CONTACT_TYPE);
+        let tn = lookup(CONTACT_TYPES, t).map_or_else(|| format!("type 0x{t:08X}"), String::from);
+        let inner = match v.children(i).skip_while(|(_, n)| !is(n, &CONTACT_EID_COUNT)).nth(1) {
+            Some((_, n)) if is(n, &CONTACT_EID_BYTES) => super::values::bytes_summary(v.bytes(n)),
+            Some((j, _)) => text(v, j),
+            None => String::new(),
+        };
+        format!("{tn}, index {}, {inner}", u(&CONTACT_INDEX))
+    }
+}
 fn flags(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
     let v = b.u32(c, &EID_FLAGS)?;
     if v != 0 {
@@ -230,111 +304,95 @@ fn store_type(v: u16) -> String {
     lookup(STORE_OBJECT_TYPES, v.into()).map_or_else(|| format!("type 0x{v:04X}"), String::from)
 }
 
-fn provider(uid: &[u8; 16]) -> String {
-    if *uid == PUBLIC_UID {
+fn provider(uid: &[u8]) -> String {
+    if uid == PUBLIC_UID {
         String::from("public store")
     } else {
         format!("store {}", guid_string(uid))
     }
 }
 
-fn folder(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<String> {
+fn folder(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
     flags(b, c)?;
-    let uid = b.guid(c, &EID_PROVIDER_UID)?;
-    let t = b.u16(c, &FOLDER_TYPE)?;
-    let db = b.guid(c, &DATABASE_GUID)?;
-    let gc = b.bytes(c, &GLOBAL_COUNTER, 6)?;
-    let s = format!("{}, {}, {}-{}", store_type(t), provider(&uid), guid_string(&db), hex_string(gc).to_uppercase());
-    pad(b, c)?;
-    Ok(s)
+    b.guid(c, &EID_PROVIDER_UID)?;
+    b.u16(c, &FOLDER_TYPE)?;
+    b.guid(c, &DATABASE_GUID)?;
+    b.bytes(c, &GLOBAL_COUNTER, 6)?;
+    pad(b, c)
 }
 
-fn message(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<String> {
+fn message(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
     flags(b, c)?;
-    let uid = b.guid(c, &EID_PROVIDER_UID)?;
-    let t = b.u16(c, &MESSAGE_TYPE)?;
+    b.guid(c, &EID_PROVIDER_UID)?;
+    b.u16(c, &MESSAGE_TYPE)?;
     b.guid(c, &FOLDER_DATABASE_GUID)?;
-    let fgc = hex_string(b.bytes(c, &FOLDER_GLOBAL_COUNTER, 6)?).to_uppercase();
+    b.bytes(c, &FOLDER_GLOBAL_COUNTER, 6)?;
     pad(b, c)?;
     b.guid(c, &MESSAGE_DATABASE_GUID)?;
-    let mgc = hex_string(b.bytes(c, &MESSAGE_GLOBAL_COUNTER, 6)?).to_uppercase();
-    pad(b, c)?;
-    Ok(format!("{}, {}, folder {fgc}, message {mgc}", store_type(t), provider(&uid)))
+    b.bytes(c, &MESSAGE_GLOBAL_COUNTER, 6)?;
+    pad(b, c)
 }
 
-fn store(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<String> {
+fn store(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
     flags(b, c)?;
     b.guid(c, &EID_PROVIDER_UID)?;
     b.u8(c, &STORE_VERSION)?;
     b.u8(c, &STORE_FLAG)?;
     b.str8n(c, &DLL_FILE_NAME, 14)?;
     b.u32(c, &WRAPPED_FLAGS)?;
-    let w = b.guid(c, &WRAPPED_PROVIDER_UID)?;
-    let t = b.u32(c, &WRAPPED_TYPE)?;
-    let server = str8_string(b.str8z(c, &SERVER_SHORTNAME)?);
-    let kind = if w == WRAPPED_PUBLIC_UID || t == 6 { "public folder store" } else { "mailbox store" };
+    b.guid(c, &WRAPPED_PROVIDER_UID)?;
+    b.u32(c, &WRAPPED_TYPE)?;
+    b.str8z(c, &SERVER_SHORTNAME)?;
     if c.is_empty() {
-        return Ok(format!("{kind} on {}", quote(&server)));
+        return Ok(());
     }
-    let dn = str8_string(b.str8z(c, &MAILBOX_DN)?);
-    Ok(format!("{kind} on {}, {}", quote(&server), quote(&dn)))
+    b.str8z(c, &MAILBOX_DN).map(drop)
 }
 
-fn one_off(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<String> {
+fn one_off(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
     flags(b, c)?;
     b.guid(c, &EID_PROVIDER_UID)?;
     b.u16(c, &ONE_OFF_VERSION)?;
     let fl = b.u16(c, &ONE_OFF_FLAGS_F)?;
-    let (name, atype, addr) = if fl & 0x8000 != 0 {
-        (
-            utf16_string(b.utf16z(c, &ONE_OFF_DISPLAY_NAME)?),
-            utf16_string(b.utf16z(c, &ONE_OFF_ADDRESS_TYPE)?),
-            utf16_string(b.utf16z(c, &ONE_OFF_EMAIL)?),
-        )
+    if fl & 0x8000 != 0 {
+        b.utf16z(c, &ONE_OFF_DISPLAY_NAME)?;
+        b.utf16z(c, &ONE_OFF_ADDRESS_TYPE)?;
+        b.utf16z(c, &ONE_OFF_EMAIL)?;
     } else {
-        (
-            str8_string(b.str8z(c, &ONE_OFF_DISPLAY_NAME8)?),
-            str8_string(b.str8z(c, &ONE_OFF_ADDRESS_TYPE8)?),
-            str8_string(b.str8z(c, &ONE_OFF_EMAIL8)?),
-        )
-    };
-    Ok(format!("{} <{atype}:{addr}>", quote(&name)))
+        b.str8z(c, &ONE_OFF_DISPLAY_NAME8)?;
+        b.str8z(c, &ONE_OFF_ADDRESS_TYPE8)?;
+        b.str8z(c, &ONE_OFF_EMAIL8)?;
+    }
+    Ok(())
 }
 
-fn address_book(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<String> {
+fn address_book(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
     flags(b, c)?;
     b.guid(c, &EID_PROVIDER_UID)?;
     let v = b.u32(c, &AB_VERSION)?;
     if v != 1 {
         b.diag(Severity::Note, format!("Version should be 0x00000001, got 0x{v:08X}"), c.src(), c.pos().saturating_sub(4), 4);
     }
-    let t = b.u32(c, &AB_TYPE)?;
-    let dn = str8_string(b.str8z(c, &X500DN)?);
-    let tn = lookup(AB_TYPES, t.into()).map_or_else(|| format!("type 0x{t:08X}"), String::from);
-    Ok(format!("{tn}, {}", quote(&dn)))
+    b.u32(c, &AB_TYPE)?;
+    b.str8z(c, &X500DN).map(drop)
 }
 
-fn contact(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<String> {
+fn contact(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
     flags(b, c)?;
     b.guid(c, &EID_PROVIDER_UID)?;
     let v = b.u32(c, &CONTACT_VERSION)?;
     if v != 3 {
         b.diag(Severity::Note, format!("Version should be 0x00000003, got 0x{v:08X}"), c.src(), c.pos().saturating_sub(4), 4);
     }
-    let t = b.u32(c, &CONTACT_TYPE)?;
-    let i = b.u32(c, &CONTACT_INDEX)?;
+    b.u32(c, &CONTACT_TYPE)?;
+    b.u32(c, &CONTACT_INDEX)?;
     let n = b.u32(c, &CONTACT_EID_COUNT)? as usize;
     if n > c.left() {
         return b.fail(c, format!("EntryIdCount {} exceeds the {} bytes left", n, c.left()));
     }
     let data = c.rest().get(..n).unwrap_or(&[]);
-    let inner = match sniff(data) {
-        Some(k) if k != Kind::ContactAddress => entry_id(b, c, k, n)?,
-        _ => {
-            b.bytes(c, &CONTACT_EID_BYTES, n)?;
-            super::values::bytes_summary(data)
-        }
-    };
-    let tn = lookup(CONTACT_TYPES, t.into()).map_or_else(|| format!("type 0x{t:08X}"), String::from);
-    Ok(format!("{tn}, index {i}, {inner}"))
+    match sniff(data) {
+        Some(k) if k != Kind::ContactAddress => entry_id(b, c, k, n),
+        _ => b.bytes(c, &CONTACT_EID_BYTES, n).map(drop),
+    }
 }

@@ -23,6 +23,7 @@ pub mod recipient;
 pub mod restriction;
 pub mod rule;
 pub mod values;
+pub mod view;
 
 pub use recipient::PropertyName;
 pub use values::{PROPERTY_VALUE, TAGGED_PROPERTY_VALUE, TYPED_PROPERTY_VALUE};
@@ -43,19 +44,26 @@ pub static FIELD_GROUPS: &[&[&crate::tree::Field]] =
 /// 2.11.1.4 structure, PtypRestriction a 2.12 restriction, PtypRuleAction an [MS-OXORULE] 2.2.5
 /// RuleAction; binary values that are entry ids are decoded as sub-trees. PtypUnspecified and unknown
 /// types are errors (their length cannot be known).
+///
+/// Nothing is formatted while decoding: `f` should have the summarizer
+/// [`values::value_summary`] (declare it `Text {crate::oxcdata::values::value_summary}`), which shows
+/// structured values (`3 values: 1, 2, 3`) at display time; leaves show their own value.
 pub fn property_value(b: &mut Builder<'_>, c: &mut Cur<'_>, ty: u16, f: &'static Field) -> R<()> {
-    values::value(b, c, ty, f).map(|_| ())
+    values::value(b, c, ty, f)
 }
 
-/// Like [`property_value`], returning a one-line summary of the value (for a caller's own labels).
+/// Like [`property_value`], returning a one-line summary of the value (for a caller's own labels);
+/// the summary is formatted now, from the nodes just decoded.
 pub fn property_value_summary(b: &mut Builder<'_>, c: &mut Cur<'_>, ty: u16, f: &'static Field) -> R<alloc::string::String> {
-    values::value(b, c, ty, f)
+    let idx = b.nodes().len() as u32;
+    values::value(b, c, ty, f)?;
+    Ok(values::value_text(&view::View::live(b, c), idx))
 }
 
 /// [MS-OXCDATA] 2.11.3 TypedPropertyValue: PropertyType u16 + PropertyValue, as a
 /// "TypedPropertyValue" node.
 pub fn typed_property_value(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
-    values::typed(b, c, &values::TYPED_PROPERTY_VALUE).map(|_| ())
+    values::typed(b, c, &values::TYPED_PROPERTY_VALUE)
 }
 
 /// [MS-OXCDATA] 2.11.4 TaggedPropertyValue: PropertyTag u32 + PropertyValue, as a

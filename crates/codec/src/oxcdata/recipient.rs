@@ -85,7 +85,7 @@ crate::fields! {
     TRANSMITTABLE_DISPLAY_NAME8: Str8 = "mapihttp.oxcdata.recipientrow.transmittabledisplayname8", "TransmittableDisplayName", "[MS-OXCDATA] 2.8.3.2 the transmittable display name (8-bit)";
     TRANSMITTABLE_DISPLAY_NAME: Utf16 = "mapihttp.oxcdata.recipientrow.transmittabledisplayname", "TransmittableDisplayName", "[MS-OXCDATA] 2.8.3.2 the transmittable display name (UTF-16)";
     RECIPIENT_COLUMN_COUNT: U16 = "mapihttp.oxcdata.recipientrow.recipientcolumncount", "RecipientColumnCount", "[MS-OXCDATA] 2.8.3.2 how many of the recipient columns RecipientProperties has values for";
-    RECIPIENT_PROPERTIES: Text = "mapihttp.oxcdata.recipientrow.recipientproperties", "RecipientProperties", "[MS-OXCDATA] 2.8.3.2 a PropertyRow over the first RecipientColumnCount recipient columns";
+    RECIPIENT_PROPERTIES: U32 {super::values::row_summary} = "mapihttp.oxcdata.recipientrow.recipientproperties", "RecipientProperties", "[MS-OXCDATA] 2.8.3.2 a PropertyRow over the first RecipientColumnCount recipient columns";
     PROPERTY_NAME: Text = "mapihttp.oxcdata.propertyname", "PropertyName", "[MS-OXCDATA] 2.6.1 a named property: property set GUID and a LID or a name";
     KIND: U8 [Disp::Names(KINDS)] = "mapihttp.oxcdata.propertyname.kind", "Kind", "[MS-OXCDATA] 2.6.1 0x00 MNID_ID (LID follows), 0x01 MNID_STRING (NameSize and Name follow), 0xFF no name";
     NAME_GUID: Guid = "mapihttp.oxcdata.propertyname.guid", "GUID", "[MS-OXCDATA] 2.6.1 the property set ([MS-OXPROPS] 1.3.2)";

@@ -88,8 +88,8 @@ crate::fields! {
     RB_RESERVED: U8 [Disp::Hex] = "mapihttp.oxcdata.ruleaction.recipientblockdata.reserved", "Reserved", "[MS-OXORULE] 2.2.5.1.2.4.1 implementation-specific";
     RB_NO_OF_PROPERTIES: U16 = "mapihttp.oxcdata.ruleaction.recipientblockdata.noofproperties", "NoOfProperties", "[MS-OXORULE] 2.2.5.1.2.4.1 the number of TaggedPropertyValue structures (2 bytes in ROP buffers, as implementations read it)";
     RB_NO_OF_PROPERTIES32: U32 = "mapihttp.oxcdata.ruleaction.recipientblockdata.noofproperties32", "NoOfProperties", "[MS-OXORULE] 2.2.5.1.2.4.1 the number of TaggedPropertyValue structures, in the 4-byte form of the specification";
-    RB_PROPERTY_VALUE: Text = "mapihttp.oxcdata.ruleaction.recipientblockdata.propertyvalue", "PropertyValues", "[MS-OXORULE] 2.2.5.1.2.4.1 one TaggedPropertyValue of the recipient";
-    TAG_VALUE: Text = "mapihttp.oxcdata.ruleaction.tag", "TaggedPropertyValue", "[MS-OXORULE] 2.2.5.1.2.6 OP_TAG: the property to set on the message";
+    RB_PROPERTY_VALUE: U32 [Disp::Hex] {super::values::entry_summary} = "mapihttp.oxcdata.ruleaction.recipientblockdata.propertyvalue", "PropertyValues", "[MS-OXORULE] 2.2.5.1.2.4.1 one TaggedPropertyValue of the recipient";
+    TAG_VALUE: U32 [Disp::Hex] {super::values::entry_summary} = "mapihttp.oxcdata.ruleaction.tag", "TaggedPropertyValue", "[MS-OXORULE] 2.2.5.1.2.6 OP_TAG: the property to set on the message";
     UNKNOWN_DATA: Bytes = "mapihttp.oxcdata.ruleaction.unknowndata", "ActionData", "[MS-OXORULE] 2.2.5.1.2 the data of an unknown action type";
 }
 
@@ -196,7 +196,7 @@ fn move_copy(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<String> {
     }
     let data = c.rest().get(..n).unwrap_or(&[]);
     let store = match super::entryid::sniff(data) {
-        Some(k) if !here => Some(super::entryid::entry_id(b, c, k, n)?),
+        Some(k) if !here => Some(super::entryid::entry_id_text(b, c, k, n)?),
         _ => {
             if n > 0 {
                 b.bytes(c, &STORE_EID, n)?;
@@ -224,7 +224,7 @@ fn move_copy(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<String> {
     } else {
         let data = c.rest().get(..n).unwrap_or(&[]);
         match super::entryid::sniff(data) {
-            Some(k) => super::entryid::entry_id(b, c, k, n)?,
+            Some(k) => super::entryid::entry_id_text(b, c, k, n)?,
             None => {
                 b.bytes(c, &FOLDER_EID, n)?;
                 format!("folder {}", bytes_summary(data))

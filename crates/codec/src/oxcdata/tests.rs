@@ -4,6 +4,7 @@
 //! sort orders, property names, recipient rows, typed strings, entry ids and rule actions, truncation
 //! sweeps over all of them, hostile counts and hostile nesting.
 
+use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -1054,3 +1055,184 @@ fn hostile_nesting_is_capped() {
     error_with(&d, "nesting deeper than");
 }
 
+
+// ----- display-time summaries -------------------------------------------------------------------
+
+/// A caller's field without a summarizer (its summaries are formatted while decoding).
+#[allow(dead_code)]
+mod caller {
+    crate::fields! {
+        T_TAGGED: Text = "mapihttp.test.oxcdata.tagged", "TaggedPropertyValue", "test tagged value field without a summarizer";
+    }
+}
+use caller::T_TAGGED;
+
+/// The summary of every single-valued type inside a parent (`tag = summary`), as the decoder used to
+/// format it while decoding.
+fn single_summaries() -> [&'static str; 18] {
+    [
+        "-2",
+        "42",
+        "1.5",
+        "2.25",
+        "-12345.6789",
+        "2008-01-15 12:00:00 (39462.5 days)",
+        "NotFound (0x8004010F)",
+        "True",
+        "4294967296",
+        "\"abc\"",
+        "\"Hi\"",
+        "1970-01-01 00:00:00.0000000 UTC",
+        "{00020328-0000-0000-C000-000000000046}",
+        "folder 0001-00000E8EDF36, message 0000-000000000000, instance 0",
+        "ExistRestriction(<0x0E1D001F>)",
+        "1 actions: OP_MARK_AS_READ",
+        "010203 (3 bytes)",
+        "\"one\"",
+    ]
+}
+
+#[test]
+fn summaries_are_built_at_display_time() {
+    for ((ty, bytes), want) in single_values().into_iter().zip(single_summaries()) {
+        let tag = 0x6000_0000 | u32::from(ty);
+        let data = W::new().u32(tag).raw(&bytes).0;
+        // A summarized field keeps the tag as its value; a caller's field without a summarizer gets
+        // the same text while decoding; tagged_summary returns it too.
+        for (f, lazy) in [(&TAGGED_PROPERTY_VALUE, true), (&T_TAGGED, false)] {
+            let mut b = Builder::new();
+            let src = b.add_source("t", &data);
+            let mut c = Cur::new(&data, src);
+            let (got_tag, text) = values::tagged_summary(&mut b, &mut c, f).unwrap();
+            assert_eq!(got_tag, tag);
+            let d = b.finish();
+            let line = format!("TaggedPropertyValue: <0x{tag:08X}> = {want}");
+            has(&d, &line);
+            assert_eq!(format!("TaggedPropertyValue: {text}"), tags(&line), "type 0x{ty:04X}");
+            let n = &d.nodes[0];
+            assert_eq!(matches!(n.value, crate::tree::Value::UInt(t) if t == u64::from(tag)), lazy, "type 0x{ty:04X}: {:?}", n.value);
+        }
+        // The same value as a row column.
+        let cols = [tag];
+        let data = W::new().u8(0).raw(&bytes).0;
+        let mut b = Builder::new();
+        let src = b.add_source("t", &data);
+        let mut c = Cur::new(&data, src);
+        property_row(&mut b, &mut c, &cols).unwrap();
+        let d = b.finish();
+        has(&d, "PropertyRow: 1 columns");
+        has(&d, &format!("PropertyValue: <0x{tag:08X}> = {want}"));
+        // property_value_summary formats the same text while decoding.
+        let mut b = Builder::new();
+        let src = b.add_source("t", &bytes);
+        let mut c = Cur::new(&bytes, src);
+        let s = property_value_summary(&mut b, &mut c, ty, &PROPERTY_VALUE).unwrap();
+        assert_eq!(s, tags(want), "type 0x{ty:04X}");
+    }
+}
+
+#[test]
+fn rows_format_nothing_while_decoding() {
+    // String, time, message entry id, multiple integers, boolean, 64-bit id: no node carries text.
+    const COLS: [u32; 6] = [0x0037_001F, 0x0E06_0040, 0x0FFF_0102, 0x6000_1003, 0x0E1B_000B, 0x674A_0014];
+    let eid = message_eid();
+    let data = W::new().u8(0).s16("Hello").u64(EPOCH).bin(&eid).u32(2).u32(7).u32(8).u8(1).raw(&fid_bytes()).0;
+    let (d, used) = run(&data, |b, c| property_row(b, c, &COLS));
+    clean(&d, used, data.len());
+    let text: Vec<_> = d.nodes.iter().filter(|n| matches!(n.value, crate::tree::Value::Text(_))).map(|n| n.field.key).collect();
+    assert!(text.is_empty(), "formatted while decoding: {text:?}");
+    has(&d, "PropertyValue: <0x0037001F> = \"Hello\"");
+    has(&d, "PropertyValue: <0x0E060040> = 1970-01-01 00:00:00.0000000 UTC");
+    has(&d, "PropertyValue: <0x60001003> = 2 values: 7, 8");
+    has(&d, "PropertyValue: <0x0E1B000B> = True");
+    let l = lines(&d);
+    assert!(l.iter().any(|x| x.starts_with(&tags("PropertyValue: <0x0FFF0102> = Message EntryID: "))), "{}", l.join("\n"));
+    assert!(l.iter().any(|x| x.starts_with("Message EntryID: ")), "{}", l.join("\n"));
+}
+
+#[test]
+fn id_properties_show_folder_and_message_ids() {
+    let id = u64::from_le_bytes([0x01, 0x00, 0x00, 0x00, 0x0E, 0x8E, 0xDF, 0x34]);
+    let raw = format!("PropertyValue: {}", id as i64);
+    // PidTagMid, PidTagChangeNumber, PidTagFolderId, PidTagParentFolderId, PidTagInstID; then a
+    // PtypInteger64 that is not an id, and a PtypUnspecified PidTagFolderId column.
+    const COLS: [u32; 7] = [0x674A_0014, 0x67A4_0014, 0x6748_0014, 0x6749_0014, 0x674D_0014, 0x0E08_0014, 0x6748_0000];
+    let mut w = W::new().u8(0);
+    for _ in 0..5 {
+        w = w.u64(id);
+    }
+    let data = w.u64(123).u16(PTYP_INTEGER64).u64(id).0;
+    let (d, used) = run(&data, |b, c| property_row(b, c, &COLS));
+    clean(&d, used, data.len());
+    for tag in COLS.iter().take(5) {
+        has(&d, &format!("PropertyValue: <0x{tag:08X}> = 0001-00000E8EDF34"));
+    }
+    has(&d, "PropertyValue: <0x0E080014> = 123");
+    has(&d, "TypedPropertyValue: <0x67480000> = PtypInteger64 0001-00000E8EDF34");
+    // The value leaves keep the number; the column node keeps the tag.
+    assert_eq!(lines(&d).iter().filter(|l| **l == raw).count(), 6);
+    let (_, col) = d.find("mapihttp.oxcdata.row.propertyvalue").unwrap();
+    assert_eq!(col.value, crate::tree::Value::UInt(0x674A_0014));
+    // A flagged row and a tagged value show the id too.
+    let data = W::new().u8(1).u8(0).u64(id).u8(1).u8(0).u64(123).u16(PTYP_INTEGER64).u8(0).u64(id).0;
+    const FCOLS: [u32; 4] = [0x674A_0014, 0x6749_0014, 0x0E08_0014, 0x6748_0000];
+    let (d, used) = run(&data, |b, c| property_row(b, c, &FCOLS));
+    clean(&d, used, data.len());
+    has(&d, "FlaggedPropertyValue: <0x674A0014> = 0001-00000E8EDF34");
+    has(&d, "FlaggedPropertyValue: <0x67490014> = (no value)");
+    has(&d, "FlaggedPropertyValue: <0x0E080014> = 123");
+    has(&d, "FlaggedPropertyValueWithType: <0x67480000> = PtypInteger64 0001-00000E8EDF34");
+    let data = W::new().u32(0x67A4_0014).u64(id).0;
+    let (d, _) = run(&data, |b, c| tagged_property_value(b, c).map(drop));
+    has(&d, "TaggedPropertyValue: <0x67A40014> = 0001-00000E8EDF34");
+    has(&d, &raw);
+}
+
+#[test]
+fn named_labels_are_the_dissections() {
+    // A named-property id learned before the row is shown with its label (from Dissection::named).
+    let data = W::new().u8(0).u8(1).0;
+    let mut b = Builder::new();
+    b.learn_named(0x8503, "PidLidReminderSet".into());
+    let src = b.add_source("t", &data);
+    let mut c = Cur::new(&data, src);
+    property_row(&mut b, &mut c, &[0x8503_000B]).unwrap();
+    let d = b.finish();
+    let want = "PropertyValue: PidLidReminderSet (0x8503000B, PtypBoolean, named property id 0x8503) = True";
+    assert!(lines(&d).iter().any(|l| l == want), "{}", lines(&d).join("\n"));
+    assert_eq!(crate::props::tag_text_d(&d, 0x8503_000B), "PidLidReminderSet (0x8503000B, PtypBoolean, named property id 0x8503)");
+    assert_eq!(crate::props::tag_text_d(&d, 0x8504_000B), tag_text(0x8504_000B));
+}
+
+#[test]
+fn incomplete_structures_keep_their_labels() {
+    // A column whose value is cut shows only the tag; an entry id cut inside its window shows its
+    // name; a cut tagged value shows the tag it peeked.
+    let data = W::new().u8(0).raw(&[b'H', 0, b'i']).0;
+    let (d, _) = run(&data, |b, c| property_row(b, c, &[0x0037_001F]));
+    has(&d, "PropertyValue: <0x0037001F>");
+    has(&d, "PropertyRow: 1 columns");
+    let data = W::new().u32(0x0037_001F).u16(0x41).0;
+    let (d, _) = run(&data, |b, c| tagged_property_value(b, c).map(drop));
+    has(&d, "TaggedPropertyValue: <0x0037001F>");
+    // A Store Object EntryID whose ServerShortname has no NUL inside the binary's 63 bytes.
+    let mut dll = b"emsmdb.dll".to_vec();
+    dll.resize(14, 0);
+    let eid = W::new()
+        .u32(0)
+        .raw(&entryid::STORE_UID)
+        .u8(0)
+        .u8(0)
+        .raw(&dll)
+        .u32(0)
+        .raw(&entryid::WRAPPED_PRIVATE_UID)
+        .u32(0x0C)
+        .raw(b"SRV")
+        .0;
+    let data = W::new().bin(&eid).0;
+    let (d, _) = run(&data, |b, c| property_value(b, c, PTYP_BINARY, &PROPERTY_VALUE));
+    error_with(&d, "no NUL terminator");
+    let l = lines(&d);
+    assert_eq!(l.first().map(String::as_str), Some("PropertyValue"), "{}", l.join("\n"));
+    assert!(l.iter().any(|x| x == "Store Object EntryID: Store Object EntryID"), "{}", l.join("\n"));
+}

@@ -67,7 +67,7 @@ pub fn rop_buffer_payload(b: &mut Builder<'_>, c: &mut Cur<'_>, dir: Direction, 
 fn server_object_handle_table(b: &mut Builder<'_>, c: &mut Cur<'_>) -> R<()> {
     let rest = c.left();
     b.group_sized(c, &HANDLE_TABLE, rest, |b, c| {
-        if rest % 4 != 0 {
+        if !rest.is_multiple_of(4) {
             let msg = format!("ServerObjectHandleTable is {rest} bytes, not a multiple of 4");
             b.diag(Severity::Warning, msg, c.src(), c.pos(), rest);
         }
