@@ -2,6 +2,9 @@
 //!
 //! Exit codes: 0 success (also with diagnostics), 1 an unreadable file, 2 bad arguments.
 
+mod read;
+mod sample;
+
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -11,12 +14,19 @@ const USAGE: &str = "\
 mapiscope — a dissector for MAPI over HTTP (Outlook ↔ Exchange)
 
 USAGE:
+    mapiscope read FILE [-V] [--json] [--body-type <RequestType> [--body-response]]
     mapiscope decode --type <RequestType> [--request FILE] [--response FILE] [--json] [--hex]
+    mapiscope sample --format pcap|pcapng|har|saz|raw [--size MB] [--seed N] --out FILE
     mapiscope fields
     mapiscope rops
     mapiscope help
 
 COMMANDS:
+    read     Read a capture — pcap, pcapng, HAR, Fiddler SAZ or raw HTTP, detected from the content —
+             and list its exchanges like tshark (No., time, session, endpoint, request type, status,
+             duration, ROP summary); -V adds the decoded trees; --json prints {\"exchanges\",
+             \"sessions\", \"diagnostics\"}. A bare body in hex or base64 needs --body-type (and
+             --body-response for a response). FILE may be '-'.
     decode   Decode a request and/or response body of one request type. FILE may be '-' for stdin.
              A response file is the body after de-chunking: it starts with the meta-tag text
              (PROCESSING/PENDING/DONE) unless it is a bare binary body.
@@ -62,6 +72,8 @@ fn run(args: &[String]) -> Result<(), Fail> {
     let rest = args.get(1..).unwrap_or(&[]);
     match cmd.as_str() {
         "decode" => decode(rest),
+        "read" => read::run(rest),
+        "sample" => sample::run(rest).map_err(Fail::Input),
         "fields" => {
             if let Some(a) = rest.first() {
                 return Err(Fail::Usage(format!("fields takes no arguments, got {a:?}")));
