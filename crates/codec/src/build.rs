@@ -296,9 +296,19 @@ impl<'a> Builder<'a> {
         f: &'static Field,
         body: impl FnOnce(&mut Self, &mut Cur<'x>) -> R<T>,
     ) -> R<T> {
+        self.group_idx(c, f, |b, c, _| body(b, c))
+    }
+
+    /// Like [`Builder::group`], but `body` also gets the index of the structure node (to set its value).
+    pub fn group_idx<'x, T>(
+        &mut self,
+        c: &mut Cur<'x>,
+        f: &'static Field,
+        body: impl FnOnce(&mut Self, &mut Cur<'x>, u32) -> R<T>,
+    ) -> R<T> {
         let start = c.pos;
         let idx = self.open(f, c.src, start)?;
-        let r = body(self, c);
+        let r = body(self, c, idx);
         self.close(idx, c.pos.saturating_sub(start));
         r
     }
@@ -313,13 +323,24 @@ impl<'a> Builder<'a> {
         len: usize,
         body: impl FnOnce(&mut Self, &mut Cur<'x>) -> R<T>,
     ) -> R<T> {
+        self.group_sized_idx(c, f, len, |b, c, _| body(b, c))
+    }
+
+    /// Like [`Builder::group_sized`], but `body` also gets the index of the structure node.
+    pub fn group_sized_idx<'x, T>(
+        &mut self,
+        c: &mut Cur<'x>,
+        f: &'static Field,
+        len: usize,
+        body: impl FnOnce(&mut Self, &mut Cur<'x>, u32) -> R<T>,
+    ) -> R<T> {
         if c.left() < len {
             return self.truncated(c, f, len);
         }
         let start = c.pos;
         let idx = self.open(f, c.src, start)?;
         let mut inner = c.window(len);
-        let r = body(self, &mut inner);
+        let r = body(self, &mut inner, idx);
         if r.is_ok() && !inner.is_empty() {
             let left = inner.left();
             self.diag(Severity::Warning, format!("{} has {} unread bytes", f.name, left), inner.src, inner.pos, left);

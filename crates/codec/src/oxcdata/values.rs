@@ -109,11 +109,7 @@ pub(crate) fn grp<'a, 'x, T>(
     f: &'static Field,
     body: impl FnOnce(&mut Builder<'a>, &mut Cur<'x>, u32) -> R<T>,
 ) -> R<T> {
-    let start = c.pos();
-    let idx = b.open(f, c.src(), start)?;
-    let r = body(b, c, idx);
-    b.close(idx, c.pos().saturating_sub(start));
-    r
+    b.group_idx(c, f, body)
 }
 
 /// Like [`grp`] for a structure of exactly `len` bytes: the body sees only that window, unread bytes
@@ -125,21 +121,7 @@ pub(crate) fn grp_sized<'a, 'x, T>(
     len: usize,
     body: impl FnOnce(&mut Builder<'a>, &mut Cur<'x>, u32) -> R<T>,
 ) -> R<T> {
-    if c.left() < len {
-        let msg = format!("truncated: {} needs {} bytes, {} left", f.name, len, c.left());
-        return b.fail(c, msg);
-    }
-    let start = c.pos();
-    let idx = b.open(f, c.src(), start)?;
-    let mut inner = c.window(len);
-    let r = body(b, &mut inner, idx);
-    if r.is_ok() && !inner.is_empty() {
-        let left = inner.left();
-        b.diag(Severity::Warning, format!("{} has {} unread bytes", f.name, left), inner.src(), inner.pos(), left);
-    }
-    c.advance(len);
-    b.close(idx, len);
-    r
+    b.group_sized_idx(c, f, len, body)
 }
 
 /// Sets a structure node's summary text.
