@@ -387,6 +387,17 @@ impl StreamParser {
         self.base.saturating_add(self.buf.len() as u64)
     }
 
+    /// The earliest arrival time of a message this parser may still complete: the start of the
+    /// message being read, else the first unparsed byte buffered; None when nothing is pending (a
+    /// later message can only start with bytes still to come).
+    pub fn pending_since(&self) -> Option<Time> {
+        match &self.state {
+            State::Dead => None,
+            State::Body(m, _) => Some(m.start_time),
+            State::Head { .. } | State::Scan(_) => (self.pos < self.buf.len()).then(|| self.time_of(self.off(self.pos))),
+        }
+    }
+
     /// Takes the completed messages and stream diagnostics.
     pub fn take_all(&mut self) -> (Vec<Message>, Vec<CaptureDiag>) {
         (std::mem::take(&mut self.out), std::mem::take(&mut self.diags))
@@ -1281,10 +1292,15 @@ fn parser_config() -> httparse::ParserConfig {
 type Head = (StartLine, Vec<(String, String)>);
 
 fn fields(hs: &[httparse::Header<'_>]) -> Vec<(String, String)> {
-    hs.iter()
-        .filter(|h| !h.name.is_empty())
-        .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
-        .collect()
+    let mut out = Vec::with_capacity(hs.len());
+    for h in hs.iter().filter(|h| !h.name.is_empty()) {
+        let value = match std::str::from_utf8(h.value) {
+            Ok(v) => v.to_owned(),
+            Err(_) => String::from_utf8_lossy(h.value).into_owned(),
+        };
+        out.push((h.name.to_owned(), value));
+    }
+    out
 }
 
 fn parse_head_with<'b>(head: &'b [u8], kind: Role, hs: &mut [httparse::Header<'b>]) -> Result<Head, httparse::Error> {

@@ -225,7 +225,9 @@ pub fn write_streaming<W: io::Write>(capture: HttpCapture, mode: Mode, w: &mut W
     write_tail(&c, w)
 }
 
-fn write_tail<W: io::Write>(c: &MapiCapture, w: &mut W) -> io::Result<()> {
+/// Writes the end of the document after the exchanges: `],"sessions":[…],"diagnostics":[…]}` (for
+/// writers that stream the exchanges themselves, as `mapiscope read --json` does).
+pub fn write_tail<W: io::Write>(c: &MapiCapture, w: &mut W) -> io::Result<()> {
     let mut buf = String::new();
     w.write_all(b"],\"sessions\":[")?;
     for (k, s) in c.sessions.iter().enumerate() {

@@ -23,6 +23,8 @@ pub mod sniff;
 pub mod autodiscover;
 pub mod mapi;
 pub mod json;
+pub mod lazy;
 pub mod synth;
+pub mod text;
 
 pub use model::*;

@@ -581,6 +581,52 @@ pub fn analyze_with(capture: HttpCapture, mode: Mode, mut each: impl FnMut(MapiE
     for (index, ex) in exchanges.into_iter().enumerate() {
         each(one(index, ex, mode, format, &mut t));
     }
+    let sessions = finish_sessions(t);
+    MapiCapture { format, exchanges: Vec::new(), sessions, diagnostics, tls_connections, packets }
+}
+
+/// Reads a file like [`read`] and hands each exchange to `each` as it is built, like
+/// [`analyze_with`], calling `progress(bytes of the file read)` as it goes (see
+/// [`crate::sniff::read_progress`]). A pcap or pcapng file is analysed while it is read
+/// ([`crate::pcap::read_pcap_each`]): an exchange is built as soon as its messages are complete and
+/// its bodies are dropped after `each`, so memory holds the file, the exchanges in flight and one
+/// tree, not every body of the capture. The other formats are read whole first.
+///
+/// Streamed, an X-RequestId counter jump is judged against the counters of the exchanges before it
+/// (the batch [`analyze_with`] knows those of the whole capture): a jump whose skipped counters a
+/// later exchange of the same client uses is then reported as a gap. Exchanges come in the order of
+/// [`read`] as long as the capture's timestamps do not go back.
+pub fn read_each(
+    bytes: &[u8],
+    limits: &Limits,
+    mode: Mode,
+    progress: &mut dyn FnMut(usize),
+    mut each: impl FnMut(MapiExchange),
+) -> Result<MapiCapture, ReadError> {
+    let Some(format) = crate::pcap::detect(bytes) else {
+        return crate::sniff::read_progress(bytes, limits, progress).map(|c| analyze_with(c, mode, each));
+    };
+    let mut t = Tracker::default();
+    let mut index = 0usize;
+    let capture = crate::pcap::read_pcap_each(bytes, limits, progress, &mut |ex| {
+        let id = identity(&ex);
+        if let (Some((_, n)), Some(client)) = (&id.request_id, counter_client(&id)) {
+            let v = t.counters.entry(client).or_default();
+            if let Err(at) = v.binary_search(n) {
+                v.insert(at, *n);
+            }
+        }
+        each(one(index, ex, mode, format, &mut t));
+        index += 1;
+    })?;
+    let HttpCapture { diagnostics, tls_connections, packets, .. } = capture;
+    let sessions = finish_sessions(t);
+    Ok(MapiCapture { format, exchanges: Vec::new(), sessions, diagnostics, tls_connections, packets })
+}
+
+/// The sessions at the end: address-book sessions take the user of a mailbox session of the same
+/// client instance.
+fn finish_sessions(t: Tracker) -> Vec<SessionSummary> {
     let mut sessions = t.sessions;
     // Address-book sessions take the user of a mailbox session of the same client instance.
     let users: HashMap<String, String> = sessions
@@ -592,7 +638,7 @@ pub fn analyze_with(capture: HttpCapture, mode: Mode, mut each: impl FnMut(MapiE
             s.user = Some(u.clone());
         }
     }
-    MapiCapture { format, exchanges: Vec::new(), sessions, diagnostics, tls_connections, packets }
+    sessions
 }
 
 /// The client instance whose counter numbers an X-RequestId: the X-ClientInfo GUID, else the
@@ -625,12 +671,20 @@ fn client_guid(ci: &str) -> Option<String> {
     (!g.is_empty()).then(|| g.to_ascii_uppercase())
 }
 
+/// The time of an exchange as [`MapiExchange::time`] gives it: the request time, else the first
+/// response byte, else the last (for a caller that needs the capture's first time before analysing).
+pub fn exchange_time(ex: &HttpExchange) -> Option<Time> {
+    let req = ex.request.as_ref();
+    let resp = ex.response.as_ref();
+    req.and_then(|r| r.time).or_else(|| resp.and_then(|r| r.first_byte_time.or(r.end_time)))
+}
+
 fn one(index: usize, mut ex: HttpExchange, mode: Mode, format: Format, t: &mut Tracker) -> MapiExchange {
+    let time = exchange_time(&ex);
     let req = ex.request.as_ref();
     let resp = ex.response.as_ref();
     let method = req.map(|r| r.method.clone()).unwrap_or_default();
     let uri = req.map(|r| r.uri.clone()).unwrap_or_default();
-    let time = req.and_then(|r| r.time).or_else(|| resp.and_then(|r| r.first_byte_time.or(r.end_time)));
     let duration = match (req.and_then(|r| r.time), resp.and_then(|r| r.end_time)) {
         (Some(a), Some(b)) if b >= a => Some(b - a),
         _ => None,
@@ -807,6 +861,7 @@ fn mapi_exchange(x: &mut MapiExchange, mut ex: HttpExchange, mode: Mode, t: &mut
                 env = e;
                 let has_req = req_body.is_some();
                 let has_resp = resp_body.is_some();
+                let resp_src = usize::from(mapiscope_codec::json::response_source(&d, has_req));
                 let (mut owned, borrowed) = detach(d);
                 if has_req {
                     if let Some(r) = ex.request.as_mut() {
@@ -815,7 +870,7 @@ fn mapi_exchange(x: &mut MapiExchange, mut ex: HttpExchange, mode: Mode, t: &mut
                 }
                 if has_resp {
                     if let Some(r) = ex.response.as_mut() {
-                        refill(&mut owned, &borrowed, usize::from(has_req), std::mem::take(&mut r.body));
+                        refill(&mut owned, &borrowed, resp_src, std::mem::take(&mut r.body));
                     }
                 }
                 x.dissection = Some(owned);
@@ -823,11 +878,12 @@ fn mapi_exchange(x: &mut MapiExchange, mut ex: HttpExchange, mode: Mode, t: &mut
             Mode::Index => {
                 if rt == RequestType::Execute {
                     let mut scratch = Session::default();
+                    // Lean: the tree is only read for its ROP ids, no display texts are built.
                     if let Some(b) = req_body {
-                        let (d, _) = decode_exchange_in(&mut scratch, rt, Some(b), None);
+                        let (d, _) = mapiscope_codec::decode_exchange_lean(&mut scratch, rt, Some(b), None);
                         x.rops = rop_names(&d, d.roots.first().copied());
                     } else if let Some(b) = resp_body {
-                        let (d, _) = decode_exchange_in(&mut scratch, rt, None, Some(b));
+                        let (d, _) = mapiscope_codec::decode_exchange_lean(&mut scratch, rt, None, Some(b));
                         x.rops = rop_names(&d, d.roots.first().copied());
                     }
                 }

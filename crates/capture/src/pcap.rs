@@ -24,7 +24,7 @@ use pcap_parser::pcapng::{
 use pcap_parser::traits::PcapNGPacketBlock;
 use pcap_parser::OptionCode;
 
-use crate::model::{CaptureDiag, Format, HttpCapture, Limits, ReadError, Time};
+use crate::model::{CaptureDiag, Format, HttpCapture, HttpExchange, Limits, ReadError, Time};
 use crate::net::Net;
 use crate::tcp::TcpTracker;
 
@@ -63,6 +63,29 @@ pub fn read_pcap_progress(
     limits: &Limits,
     progress: &mut dyn FnMut(usize),
 ) -> Result<HttpCapture, ReadError> {
+    read_pcap_inner(bytes, limits, progress, None)
+}
+
+/// Reads a pcap or pcapng file handing each exchange to `each` as soon as it is complete (and no
+/// later packet can precede it): only the exchanges in flight are held, not the capture's bodies.
+/// Exchanges come in the order of [`read_pcap`] as long as the capture's timestamps do not go back
+/// (then an exchange may come after one with a later request time). The returned capture has the
+/// diagnostics and counts and no exchanges.
+pub fn read_pcap_each(
+    bytes: &[u8],
+    limits: &Limits,
+    progress: &mut dyn FnMut(usize),
+    each: &mut dyn FnMut(HttpExchange),
+) -> Result<HttpCapture, ReadError> {
+    read_pcap_inner(bytes, limits, progress, Some(each))
+}
+
+fn read_pcap_inner(
+    bytes: &[u8],
+    limits: &Limits,
+    progress: &mut dyn FnMut(usize),
+    each: Option<&mut dyn FnMut(HttpExchange)>,
+) -> Result<HttpCapture, ReadError> {
     let format = detect(bytes).ok_or_else(|| ReadError {
         message: format!(
             "not a pcap or pcapng file: the magic number is {}",
@@ -71,7 +94,8 @@ pub fn read_pcap_progress(
     })?;
     let mut r = Reader {
         net: Net::new(),
-        tcp: TcpTracker::new(limits),
+        tcp: if each.is_some() { TcpTracker::new_streaming(limits) } else { TcpTracker::new(limits) },
+        sink: each,
         diags: Vec::new(),
         packets: 0,
         next_progress: PROGRESS_STEP,
@@ -82,10 +106,13 @@ pub fn read_pcap_progress(
         _ => r.pcap(bytes, progress),
     }
     progress(bytes.len());
-    let Reader { net, tcp, mut diags, packets, .. } = r;
+    let Reader { net, tcp, mut diags, packets, sink, .. } = r;
     net.finish(&mut diags);
-    let (exchanges, tcp_diags, tls_connections) = tcp.finish();
+    let (mut exchanges, tcp_diags, tls_connections) = tcp.finish();
     diags.extend(tcp_diags);
+    if let Some(each) = sink {
+        exchanges.drain(..).for_each(each);
+    }
     Ok(HttpCapture { format, exchanges, diagnostics: diags, tls_connections, packets })
 }
 
@@ -126,9 +153,11 @@ struct Iface {
     offset: i64,
 }
 
-struct Reader {
+struct Reader<'s> {
     net: Net,
     tcp: TcpTracker,
+    /// Streaming: where complete exchanges go.
+    sink: Option<&'s mut dyn FnMut(HttpExchange)>,
     diags: Vec<CaptureDiag>,
     packets: u64,
     next_progress: usize,
@@ -145,7 +174,7 @@ fn u16_at(b: &[u8], at: usize, big_endian: bool) -> Option<u16> {
     Some(if big_endian { u16::from_be_bytes(a) } else { u16::from_le_bytes(a) })
 }
 
-impl Reader {
+impl Reader<'_> {
     fn tick(&mut self, at: usize, progress: &mut dyn FnMut(usize)) {
         if at >= self.next_progress {
             progress(at);
@@ -156,6 +185,9 @@ impl Reader {
     fn frame(&mut self, linktype: u32, data: &[u8], time: Time, offset: usize) {
         self.packets += 1;
         self.net.frame(linktype, data, time, offset as u64, &mut self.tcp);
+        if let Some(sink) = self.sink.as_deref_mut() {
+            self.tcp.take_ready(sink);
+        }
     }
 
     fn malformed(&mut self, message: String, offset: usize) {

@@ -67,9 +67,23 @@ fn may_be_bare_body(head: &[u8]) -> bool {
 
 /// Reads a capture in any supported format, detected from the content.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<HttpCapture, ReadError> {
+    read_progress(bytes, limits, &mut |_| {})
+}
+
+/// [`read`] calling `progress(bytes of the file read so far)` as it goes (for a progress bar):
+/// about every MiB for pcap and pcapng, at the start and the end for the other formats (their
+/// reading is a small part of the work; `mapi::analyze_with` then reports exchange by exchange).
+pub fn read_progress(bytes: &[u8], limits: &Limits, progress: &mut dyn FnMut(usize)) -> Result<HttpCapture, ReadError> {
+    progress(0);
+    let c = read_any(bytes, limits, progress);
+    progress(bytes.len());
+    c
+}
+
+fn read_any(bytes: &[u8], limits: &Limits, progress: &mut dyn FnMut(usize)) -> Result<HttpCapture, ReadError> {
     let with_context = |e: ReadError| ReadError { message: format!("{TRIED}: {}", e.message) };
     match detect(bytes) {
-        Some(Format::Pcap | Format::PcapNg) => crate::pcap::read_pcap(bytes, limits),
+        Some(Format::Pcap | Format::PcapNg) => crate::pcap::read_pcap_progress(bytes, limits, progress),
         Some(Format::Saz) => saz::read_saz(bytes, limits).map_err(with_context),
         Some(Format::Har) => har::read_har(bytes, limits).map_err(with_context),
         Some(Format::RawHttp) => rawhttp::read_raw_http(bytes, limits).map_err(with_context),

@@ -30,7 +30,8 @@
     deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use mapiscope_codec::Severity;
@@ -362,8 +363,13 @@ struct Conn {
     last_time: Time,
     /// No SYN was seen for this direction: the capture starts mid-connection.
     mid: [bool; 2],
-    requests: Vec<Message>,
-    responses: Vec<Message>,
+    /// Complete messages not yet paired into exchanges, in stream order.
+    requests: VecDeque<Message>,
+    responses: VecDeque<Message>,
+    /// A response was paired with a request (a later unanswered response is then a warning).
+    seen_request: bool,
+    /// Exchanges emitted so far (their position within the connection).
+    emitted: u32,
     methods: Vec<String>,
     notes: Notes,
     tls: bool,
@@ -382,8 +388,10 @@ impl Conn {
             last_offset: file_offset,
             last_time: 0.0,
             mid: [false; 2],
-            requests: Vec::new(),
-            responses: Vec::new(),
+            requests: VecDeque::new(),
+            responses: VecDeque::new(),
+            seen_request: false,
+            emitted: 0,
             methods: Vec::new(),
             notes: Notes::default(),
             tls: false,
@@ -508,9 +516,9 @@ impl Conn {
                 match m.method() {
                     Some(method) => {
                         self.methods.push(method.to_string());
-                        self.requests.push(m);
+                        self.requests.push_back(m);
                     }
-                    None => self.responses.push(m),
+                    None => self.responses.push_back(m),
                 }
             }
         }
@@ -563,7 +571,7 @@ impl Conn {
                 "{label}: TLS, {} bytes encrypted",
                 self.dirs[0].bytes + self.dirs[1].bytes
             ));
-        } else if self.requests.is_empty() && self.responses.is_empty() {
+        } else if self.requests.is_empty() && self.responses.is_empty() && self.emitted == 0 {
             let total = self.dirs[0].bytes + self.dirs[1].bytes;
             if total > 0 {
                 diags.push(CaptureDiag::at(
@@ -577,63 +585,101 @@ impl Conn {
         self.pair(out);
     }
 
-    fn pair(self, out: &mut Output) {
-        let c = self.client.unwrap_or_else(|| self.guess_client());
-        let client = Some(endpoint(*pick(&self.ends, c)));
-        let server = Some(endpoint(*pick(&self.ends, 1 - c)));
-        let id = self.id;
-        let mut reqs = self.requests.into_iter().peekable();
-        let mut idx = 0u32;
-        let mut push = |req: Option<Message>, resp: Option<Message>, extra: Option<CaptureDiag>| {
-            let mut ex = HttpExchange {
-                request: None,
-                response: None,
-                client: client.clone(),
-                server: server.clone(),
-                connection: Some(id),
-                diagnostics: Vec::new(),
-            };
-            let mut time = f64::INFINITY;
-            if let Some(m) = req {
-                time = m.start_time;
-                let (r, d) = m.into_request(true);
-                ex.request = Some(r);
-                ex.diagnostics.extend(d);
+    fn pair(mut self, out: &mut Output) {
+        self.pair_ready(out, true);
+    }
+
+    /// Pairs the complete messages into exchanges, in order: a response answers the first
+    /// unanswered request if that request started before it; otherwise it has no request. With
+    /// `last` (the connection is over) everything left is paired and requests without a response
+    /// are emitted too. Before that (streaming), a response is only decided without a request when
+    /// no request that started before it can still come: the request side has nothing pending and
+    /// the connection's latest packet is later than the response's start (captures' timestamps
+    /// increase), so the result is the same as pairing at the end.
+    fn pair_ready(&mut self, out: &mut Output, last: bool) {
+        while let Some(rs) = self.responses.front().map(|r| r.start_time) {
+            let answered = self.requests.front().is_some_and(|q| q.start_time <= rs);
+            if !answered && !last && !self.no_request_before(rs) {
+                break;
             }
-            if let Some(m) = resp {
-                if time.is_infinite() {
-                    time = m.start_time;
-                }
-                let (r, d) = m.into_response(true);
-                ex.response = Some(r);
-                ex.diagnostics.extend(d);
-            }
-            ex.diagnostics.extend(extra);
-            out.exchanges.push(((time, id, idx), ex));
-            idx += 1;
-        };
-        let mut seen_request = false;
-        for resp in self.responses {
-            // Requests sent before this response started are answered in order.
-            let answered = reqs.peek().is_some_and(|q| q.start_time <= resp.start_time);
+            let resp = self.responses.pop_front();
             if answered {
-                seen_request = true;
-                push(reqs.next(), Some(resp), None);
+                self.seen_request = true;
+                let req = self.requests.pop_front();
+                self.emit(req, resp, None, out);
                 continue;
             }
-            let d = if seen_request {
+            let d = if self.seen_request {
                 CaptureDiag::new(Severity::Warning, "response without a matching request in the capture")
             } else {
-                CaptureDiag::new(
-                    Severity::Note,
-                    "response without request: the capture starts after the request was sent",
-                )
+                CaptureDiag::new(Severity::Note, "response without request: the capture starts after the request was sent")
             };
-            push(None, Some(resp), Some(d));
+            self.emit(None, resp, Some(d), out);
         }
-        for req in reqs {
-            push(Some(req), None, Some(CaptureDiag::new(Severity::Note, "no response in the capture")));
+        if last {
+            while let Some(req) = self.requests.pop_front() {
+                self.emit(Some(req), None, Some(CaptureDiag::new(Severity::Note, "no response in the capture")), out);
+            }
         }
+    }
+
+    /// Whether no request starting at or before `t` can still be completed on this connection.
+    fn no_request_before(&self, t: Time) -> bool {
+        let Some(c) = self.client else { return false };
+        let dir = pick(&self.dirs, c);
+        self.last_time > t && dir.ooo.is_empty() && dir.parser.pending_since().is_none()
+    }
+
+    /// The earliest time an exchange this connection has not emitted yet can have (None: only
+    /// messages starting with bytes still to come).
+    fn pending_since(&self) -> Option<Time> {
+        let mut t: Option<Time> = None;
+        let mut take = |x: Time| t = Some(t.map_or(x, |y: Time| y.min(x)));
+        if let Some(q) = self.requests.front() {
+            take(q.start_time);
+        }
+        if let Some(r) = self.responses.front() {
+            take(r.start_time);
+        }
+        for d in &self.dirs {
+            if let Some(x) = d.parser.pending_since() {
+                take(x);
+            }
+            if let Some(seg) = d.ooo.values().next() {
+                take(seg.time);
+            }
+        }
+        t
+    }
+
+    fn emit(&mut self, req: Option<Message>, resp: Option<Message>, extra: Option<CaptureDiag>, out: &mut Output) {
+        let c = self.client.unwrap_or_else(|| self.guess_client());
+        let mut ex = HttpExchange {
+            request: None,
+            response: None,
+            client: Some(endpoint(*pick(&self.ends, c))),
+            server: Some(endpoint(*pick(&self.ends, 1 - c))),
+            connection: Some(self.id),
+            diagnostics: Vec::new(),
+        };
+        let mut time = f64::INFINITY;
+        if let Some(m) = req {
+            time = m.start_time;
+            let (r, d) = m.into_request(true);
+            ex.request = Some(r);
+            ex.diagnostics.extend(d);
+        }
+        if let Some(m) = resp {
+            if time.is_infinite() {
+                time = m.start_time;
+            }
+            let (r, d) = m.into_response(true);
+            ex.response = Some(r);
+            ex.diagnostics.extend(d);
+        }
+        ex.diagnostics.extend(extra);
+        out.exchanges.push(((time, self.id, self.emitted), ex));
+        self.emitted += 1;
     }
 }
 
@@ -666,9 +712,41 @@ enum Slot {
     Closed,
 }
 
+/// An exchange ready to be handed out in streaming mode, ordered by (request time, connection,
+/// position in the connection).
+#[derive(Debug)]
+struct Ready {
+    key: (Time, u32, u32),
+    ex: HttpExchange,
+}
+
+impl PartialEq for Ready {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Ready {}
+impl PartialOrd for Ready {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ready {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.0.total_cmp(&other.key.0).then(self.key.1.cmp(&other.key.1)).then(self.key.2.cmp(&other.key.2))
+    }
+}
+
 /// Tracks TCP connections and turns their streams into HTTP exchanges.
 #[derive(Debug)]
 pub struct TcpTracker {
+    /// Exchanges are paired as their messages complete and handed out by [`TcpTracker::take_ready`].
+    streaming: bool,
+    ready: BinaryHeap<Reverse<Ready>>,
+    /// The latest packet time seen.
+    now: Time,
+    /// Segments since the last look at what the open connections still wait for.
+    since_check: usize,
     limits: Limits,
     conns: Map<ConnKey, Slot>,
     /// Open connections in order of creation (entries of finished ones are skipped lazily).
@@ -685,6 +763,10 @@ impl TcpTracker {
     /// A tracker with the given limits.
     pub fn new(limits: &Limits) -> TcpTracker {
         TcpTracker {
+            streaming: false,
+            ready: BinaryHeap::new(),
+            now: f64::NEG_INFINITY,
+            since_check: 0,
             limits: *limits,
             conns: Map::default(),
             open: VecDeque::new(),
@@ -697,8 +779,49 @@ impl TcpTracker {
         }
     }
 
+    /// A tracker that pairs exchanges as their messages complete, to be taken with
+    /// [`TcpTracker::take_ready`] while the capture is read: memory then holds only the exchanges
+    /// in flight, not the whole capture's bodies.
+    pub fn new_streaming(limits: &Limits) -> TcpTracker {
+        TcpTracker { streaming: true, ..TcpTracker::new(limits) }
+    }
+
+    /// Streaming: hands out the exchanges that no later packet can precede — in the order of
+    /// [`TcpTracker::finish`] (request time, connection, position) as long as the capture's
+    /// timestamps do not go back. The rest come from [`TcpTracker::finish`].
+    pub fn take_ready(&mut self, each: &mut dyn FnMut(HttpExchange)) {
+        for (key, ex) in self.out.exchanges.drain(..) {
+            self.ready.push(Reverse(Ready { key, ex }));
+        }
+        if self.ready.is_empty() {
+            return;
+        }
+        self.since_check += 1;
+        if self.since_check < 64.max(self.open_count / 8) {
+            return;
+        }
+        self.since_check = 0;
+        // Anything not emitted yet starts no earlier than this.
+        let mut mark = self.now;
+        for slot in self.conns.values() {
+            if let Slot::Open(c) = slot {
+                if let Some(t) = c.pending_since() {
+                    mark = mark.min(t);
+                }
+            }
+        }
+        while self.ready.peek().is_some_and(|r| r.0.key.0 < mark) {
+            if let Some(Reverse(r)) = self.ready.pop() {
+                each(r.ex);
+            }
+        }
+    }
+
     /// Takes one segment captured at `time`, from the frame at `file_offset`.
     pub fn segment(&mut self, seg: &Segment<'_>, time: Time, file_offset: u64) {
+        if time > self.now {
+            self.now = time;
+        }
         let key = ConnKey::new((seg.src, seg.sport), (seg.dst, seg.dport));
         let mut conn = match self.conns.remove(&key) {
             Some(Slot::Open(c)) => {
@@ -727,6 +850,9 @@ impl TcpTracker {
             conn.finalize(true, &mut self.out);
             self.conns.insert(key, Slot::Closed);
         } else {
+            if self.streaming {
+                conn.pair_ready(&mut self.out, false);
+            }
             self.conns.insert(key, Slot::Open(conn));
         }
     }
@@ -777,6 +903,7 @@ impl TcpTracker {
             c.finalize(false, &mut self.out);
         }
         let mut out = self.out;
+        out.exchanges.extend(self.ready.into_iter().map(|Reverse(r)| (r.key, r.ex)));
         let mut diags = Vec::new();
         if !out.tls.is_empty() {
             let n = out.tls.len();

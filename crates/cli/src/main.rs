@@ -2,19 +2,23 @@
 //!
 //! Exit codes: 0 success (also with diagnostics), 1 an unreadable file, 2 bad arguments.
 
+mod export;
 mod read;
 mod sample;
+mod stats;
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use mapiscope_codec::{registry, RequestType};
+use mapiscope_codec::RequestType;
 
 const USAGE: &str = "\
 mapiscope — a dissector for MAPI over HTTP (Outlook ↔ Exchange)
 
 USAGE:
     mapiscope read FILE [-V] [--json] [--body-type <RequestType> [--body-response]]
+                   [-Y FILTER] [-T json|jsonl|fields|text] [-e KEY]... [-E OPTION=VALUE]...
+    mapiscope stats FILE [--json] [-Y FILTER]
     mapiscope decode --type <RequestType> [--request FILE] [--response FILE] [--json] [--hex]
     mapiscope sample --format pcap|pcapng|har|saz|raw [--size MB] [--seed N] --out FILE
     mapiscope fields
@@ -27,12 +31,24 @@ COMMANDS:
              duration, ROP summary); -V adds the decoded trees; --json prints {\"exchanges\",
              \"sessions\", \"diagnostics\"}. A bare body in hex or base64 needs --body-type (and
              --body-response for a response). FILE may be '-'.
+             -Y FILTER keeps the exchanges that match a Wireshark-style display filter over the
+             keys of 'mapiscope fields' (mapihttp.rop.queryrows, mapihttp.rop.id == RopQueryRows,
+             mapihttp.response_code == ContextNotFound, mapihttp.request_type == \"Execute\" && …).
+             -T json is --json; -T text is -V; -T jsonl prints one exchange object per line (no
+             sessions); -T fields prints the -e KEY fields tab-separated, occurrences joined by
+             commas (-E header=y, separator=/t|/s|C, aggregator=C, quote=d|s|n, occurrence=f|l|a|N).
+    stats    Statistics of a capture (or of the exchanges matching -Y): service response time per
+             request type and per ROP (count, errors, min/mean/p50/p95/max), X-ResponseCode and ROP
+             ReturnValue histograms, sessions, HTTP body bytes per endpoint and direction, RopBuffer
+             compression. --json prints the same numbers as JSON.
     decode   Decode a request and/or response body of one request type. FILE may be '-' for stdin.
              A response file is the body after de-chunking: it starts with the meta-tag text
              (PROCESSING/PENDING/DONE) unless it is a bare binary body.
              --json prints {\"request\", \"response\", \"diagnostics\", \"sources\"}; --hex adds a hex
              dump of each source to the text output.
-    fields   List the field registry: filter key, name, type, description (like tshark -G fields).
+    fields   List the filter keys: the field registry, the Autodiscover fields and the exchange-level
+             fields (mapihttp.request_type, mapihttp.session, mapihttp.exchange.*, …): filter key,
+             name, type, description (like tshark -G fields).
     rops     List the ROP table ([MS-OXCROPS] 2.2.2): RopId, name, section, and whether a request and
              a response decoder exist (RopRelease has no response; RopNotify, RopPending, RopBackoff
              and RopBufferTooSmall have no request).
@@ -73,6 +89,7 @@ fn run(args: &[String]) -> Result<(), Fail> {
     match cmd.as_str() {
         "decode" => decode(rest),
         "read" => read::run(rest),
+        "stats" => stats::run(rest),
         "sample" => sample::run(rest).map_err(Fail::Input),
         "fields" => {
             if let Some(a) = rest.first() {
@@ -160,7 +177,7 @@ fn decode(args: &[String]) -> Result<(), Fail> {
 
 fn fields() {
     let mut out = String::new();
-    for f in registry::all() {
+    for f in mapiscope_filter::fields::all() {
         out.push_str(&format!("{}\t{}\t{}\t{}\n", f.key, f.name, f.ty.name(), f.desc));
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());

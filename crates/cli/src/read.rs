@@ -4,7 +4,8 @@
 
 use std::io::{IsTerminal, Read, Write};
 
-use mapiscope_capture::mapi::{self, MapiCapture, Mode};
+use mapiscope_capture::mapi::{self, Mode};
+use mapiscope_capture::text;
 use mapiscope_capture::Limits;
 use mapiscope_codec::RequestType;
 
@@ -50,7 +51,9 @@ fn parse(args: &[String]) -> Result<Options, Fail> {
 
 /// Runs `mapiscope read`.
 pub fn run(args: &[String]) -> Result<(), Fail> {
-    let o = parse(args)?;
+    // -Y, -T, -e, -E: crate::export (filters and output formats).
+    let (args, ex) = crate::export::split_args(args)?;
+    let o = parse(&args)?;
     let bytes = if o.file == "-" {
         let mut v = Vec::new();
         std::io::stdin().read_to_end(&mut v).map_err(|e| Fail::Input(format!("cannot read stdin: {e}")))?;
@@ -58,77 +61,125 @@ pub fn run(args: &[String]) -> Result<(), Fail> {
     } else {
         std::fs::read(&o.file).map_err(|e| Fail::Input(format!("cannot read {}: {e}", o.file)))?
     };
-    let stderr_tty = std::io::stderr().is_terminal();
-    if stderr_tty && bytes.len() > 16 << 20 {
-        eprintln!("mapiscope: reading {} MB…", bytes.len() >> 20);
-    }
+    let mut progress = Progress::new(bytes.len());
     let limits = Limits::default();
-    let mode = if o.verbose || o.json { Mode::Full } else { Mode::Index };
-    let capture = match o.body_type {
-        Some(t) => mapiscope_capture::body::read_bare_body(&bytes, t, o.body_response)
-            .map(|c| mapi::analyze(c, mode))
-            .map_err(|e| Fail::Input(e.message))?,
-        None => mapi::read(&bytes, &limits, mode).map_err(|e| Fail::Input(e.message))?,
-    };
+    let mode = if o.verbose || o.json || ex.needs_full() { Mode::Full } else { Mode::Index };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    // A closed pipe (`| head`) ends the output quietly.
-    let _ = if o.json { mapiscope_capture::json::write_document(&capture, &mut out) } else { list(&capture, o.verbose, &mut out) };
-    let _ = out.flush();
+    // The heading is written with the first exchange (or at the end): an unreadable file prints
+    // nothing on stdout. A closed pipe (`| head`) ends the output quietly: writing stops at the
+    // first error.
+    let head = |out: &mut std::io::BufWriter<std::io::StdoutLock<'_>>| {
+        if ex.custom_output() {
+            ex.write_header(out)
+        } else if o.json {
+            out.write_all(b"{\"exchanges\":[")
+        } else {
+            text::list_header(out)
+        }
+    };
+    let (mut result, mut headed) = (Ok(()), false);
+    let (mut kept, mut buf) = (0usize, String::new());
+    // Streamed: each exchange is written (and its tree and bodies dropped) as soon as it is built,
+    // so `read`, `-V` and `--json` of captures of hundreds of MB stay within bounded memory.
+    let mut write = |x: mapi::MapiExchange, t0: f64| {
+        if !headed {
+            headed = true;
+            result = head(&mut out);
+        }
+        if result.is_err() || !ex.keep(&x) {
+            return;
+        }
+        kept += 1;
+        result = if ex.custom_output() {
+            ex.write_one(&x, &mut out)
+        } else if o.json {
+            buf.clear();
+            if kept > 1 {
+                buf.push(',');
+            }
+            mapiscope_capture::json::exchange(&mut buf, &x);
+            out.write_all(buf.as_bytes())
+        } else {
+            text::list_row(&x, t0, o.verbose, &mut out)
+        };
+    };
+    let c = if o.body_type.is_none() && mapiscope_capture::pcap::detect(&bytes).is_some() {
+        // pcap/pcapng: analysed while read, exchanges in time order (the first gives the origin).
+        let mut t0 = None;
+        let on_progress = &mut |done| progress.show("reading", done, bytes.len());
+        mapi::read_each(&bytes, &limits, mode, on_progress, |x| {
+            let origin = *t0.get_or_insert(x.time.unwrap_or(f64::INFINITY));
+            write(x, origin);
+        })
+    } else {
+        let capture = match o.body_type {
+            Some(t) => mapiscope_capture::body::read_bare_body(&bytes, t, o.body_response),
+            None => mapiscope_capture::sniff::read_progress(&bytes, &limits, &mut |done| progress.show("reading", done, bytes.len())),
+        };
+        capture.map(|capture| {
+            let t0 = capture.exchanges.iter().filter_map(mapi::exchange_time).fold(f64::INFINITY, f64::min);
+            let (total, mut done) = (capture.exchanges.len(), 0);
+            mapi::analyze_with(capture, mode, |x| {
+                done += 1;
+                progress.show("decoding", done, total);
+                write(x, t0);
+            })
+        })
+    }
+    .map_err(|e| Fail::Input(e.message))?;
+    progress.clear();
+    if !headed {
+        result = head(&mut out);
+    }
+    if result.is_ok() && !ex.custom_output() {
+        result = if o.json { mapiscope_capture::json::write_tail(&c, &mut out) } else { text::list_tail(&c, kept, &mut out) };
+    }
+    let _ = result.and_then(|()| out.flush());
     Ok(())
 }
 
-fn list(c: &MapiCapture, verbose: bool, out: &mut impl Write) -> std::io::Result<()> {
-    let t0 = c.exchanges.iter().filter_map(|x| x.time).fold(f64::INFINITY, f64::min);
-    writeln!(out, "{:>5} {:>10}  {:>4}  {:<8} {:<18} {:<10} {:>8}  Summary", "No.", "Time", "Sess", "Endpoint", "Request type", "Status", "Duration")?;
-    for x in &c.exchanges {
-        let time = x.time.filter(|_| t0.is_finite()).map_or_else(|| "-".to_string(), |t| format!("{:.6}", t - t0));
-        let session = x.session.map_or_else(|| "-".to_string(), |s| s.to_string());
-        let endpoint = x.endpoint.map_or("-", |e| e.name());
-        let rt = match (x.request_type, x.kind) {
-            (Some(t), _) => t.token().to_string(),
-            (None, mapi::Kind::Autodiscover) => "Autodiscover".to_string(),
-            (None, mapi::Kind::Mapi) => "MAPI/HTTP".to_string(),
-            (None, mapi::Kind::Http) => format!("HTTP {}", x.method),
-        };
-        let status = match (x.status, x.response_code) {
-            (Some(s), Some(rc)) if rc != 0 => format!("{s}/rc={rc}"),
-            (Some(s), _) => s.to_string(),
-            (None, _) => "-".to_string(),
-        };
-        let dur = x.duration.map_or_else(|| "-".to_string(), |d| format!("{:.3}s", d));
-        writeln!(out, "{:>5} {:>10}  {:>4}  {:<8} {:<18} {:<10} {:>8}  {}", x.index + 1, time, session, endpoint, rt, status, dur, x.summary)?;
-        if verbose {
-            if let Some(d) = &x.dissection {
-                for line in mapiscope_codec::text::render(d, false).lines() {
-                    writeln!(out, "      {line}")?;
-                }
-            }
-            for diag in &x.diagnostics {
-                writeln!(out, "      [{}] {}", diag.severity.name(), diag.message)?;
-            }
+/// A progress line on stderr (percent, MB/s, ETA) while reading and decoding a big file, when stderr
+/// is a terminal.
+struct Progress {
+    on: bool,
+    bytes: usize,
+    phase: &'static str,
+    started: std::time::Instant,
+    drawn: Option<std::time::Instant>,
+}
+
+impl Progress {
+    /// Files above this size get a progress line.
+    const MIN_BYTES: usize = 20 << 20;
+
+    fn new(bytes: usize) -> Progress {
+        let on = bytes > Self::MIN_BYTES && std::io::stderr().is_terminal();
+        Progress { on, bytes, phase: "", started: std::time::Instant::now(), drawn: None }
+    }
+
+    /// `done` of `total` units of `phase` (bytes while reading, exchanges while decoding).
+    fn show(&mut self, phase: &'static str, done: usize, total: usize) {
+        if !self.on {
+            return;
+        }
+        let now = std::time::Instant::now();
+        if self.phase != phase {
+            self.phase = phase;
+            self.started = now;
+        } else if self.drawn.is_some_and(|d| now.duration_since(d).as_millis() < 200) && done < total {
+            return;
+        }
+        self.drawn = Some(now);
+        let f = if total == 0 { 1.0 } else { (done as f64 / total as f64).clamp(0.0, 1.0) };
+        let secs = now.duration_since(self.started).as_secs_f64();
+        let mbs = f * self.bytes as f64 / 1e6 / secs.max(1e-3);
+        let eta = if f > 0.0 { format!("{:.0} s", secs * (1.0 - f) / f) } else { "?".to_string() };
+        eprint!("\r\x1b[Kmapiscope: {phase} {:>3.0}% of {} MB, {mbs:.0} MB/s, ETA {eta}", f * 100.0, self.bytes / 1_000_000);
+    }
+
+    fn clear(&mut self) {
+        if self.on && self.drawn.is_some() {
+            eprint!("\r\x1b[K");
         }
     }
-    if !c.sessions.is_empty() {
-        writeln!(out, "\nSessions:")?;
-        for s in &c.sessions {
-            writeln!(
-                out,
-                "  {:>3}  {:<8} {:<40} requests {:>4}  reconnects {}  PENDING {}  {}",
-                s.index,
-                s.endpoint.map_or("-", |e| e.name()),
-                s.user.as_deref().unwrap_or("-"),
-                s.requests,
-                s.reconnects,
-                s.pending,
-                s.key
-            )?;
-        }
-    }
-    if c.tls_connections > 0 || !c.diagnostics.is_empty() {
-        writeln!(out, "\nExpert Info:")?;
-        for d in &c.diagnostics {
-            writeln!(out, "  [{}] {}", d.severity.name(), d.message)?;
-        }
-    }
-    writeln!(out, "\n{} exchanges, {} sessions ({} file)", c.exchanges.len(), c.sessions.len(), c.format.name())
 }

@@ -212,7 +212,138 @@ fn main() {
         }
         json.push_str(&format!("{{\"workload\":\"{n}\",\"bytes\":{b},\"nodes\":{nodes},\"mb_per_s\":{m:.1}}}"));
     }
+    let layers = if filter.is_none() { layers() } else { Vec::new() };
+    if !layers.is_empty() {
+        println!();
+        println!("{:<60} {:>9} {:>7} {:>10}", "layer (all Execute workloads)", "bytes", "", "MB/s");
+        for (n, b, m) in &layers {
+            println!("{n:<60} {b:>9} {:>7} {m:>10.1}", "");
+        }
+        println!("{:<60} {:>9} {:>7} {:>10.1}", "full tree (every workload, as above)", "", "", overall);
+    }
+    json.push_str("],\"layers\":[");
+    for (i, (n, b, m)) in layers.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!("{{\"layer\":\"{n}\",\"bytes\":{b},\"mb_per_s\":{m:.1}}}"));
+    }
     json.push_str(&format!("],\"overall_mb_per_s\":{overall:.1}}}\n"));
     let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-codec.json");
     let _ = std::fs::write(target, json);
+}
+
+// ----- per layer --------------------------------------------------------------------------------
+
+/// Runs `f` over `inputs` for about 200 ms and returns MB/s of input bytes.
+fn rate<T>(inputs: &[T], size: impl Fn(&T) -> usize, mut f: impl FnMut(&T)) -> (u64, f64) {
+    let bytes: u64 = inputs.iter().map(|x| size(x) as u64).sum();
+    let start = Instant::now();
+    let mut rounds = 0u64;
+    while start.elapsed() < Duration::from_millis(200) || rounds < 3 {
+        for x in inputs {
+            f(x);
+        }
+        rounds += 1;
+    }
+    (bytes, (bytes * rounds) as f64 / start.elapsed().as_secs_f64() / 1e6)
+}
+
+/// The plain (de-obfuscated, decompressed) payloads of one Execute: request units, response units.
+type PayloadPair = (Vec<Vec<u8>>, Vec<Vec<u8>>);
+
+fn le32(b: &[u8], at: usize) -> Option<usize> {
+    b.get(at..at + 4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]) as usize)
+}
+
+/// The MB/s of each layer over the Execute workloads ([MS-OXCMAPIHTTP] 2.2.4.2): the envelope (the
+/// response bodies with an empty RopBuffer: meta-tags, additional headers, StatusCode … AuxiliaryBuffer),
+/// the RPC_HEADER_EXT chains with XOR and LZ77 (payloads undone but not parsed), the ROP buffers
+/// (RopSize, RopsList, handle table of every plain payload, request and response of an Execute in one
+/// context).
+fn layers() -> Vec<(String, u64, f64)> {
+    use mapiscope_codec::build::{Builder, Cur};
+    use mapiscope_codec::rops::context::Context;
+    use mapiscope_codec::rpc::ext::{extended_buffer, BufferKind};
+    use mapiscope_codec::rpc::{lz77, rop, Direction};
+    let mut envelopes = Vec::new();
+    let mut buffers: Vec<(Direction, Vec<u8>)> = Vec::new();
+    let mut payloads: Vec<PayloadPair> = Vec::new();
+    let plain = |rb: &[u8]| -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(h) = rb.get(at..at + 8) {
+            let flags = u16::from_le_bytes([h[2], h[3]]);
+            let size = usize::from(u16::from_le_bytes([h[4], h[5]]));
+            let actual = usize::from(u16::from_le_bytes([h[6], h[7]]));
+            let Some(mut p) = rb.get(at + 8..at + 8 + size).map(<[u8]>::to_vec) else { break };
+            if flags & 2 != 0 {
+                p.iter_mut().for_each(|b| *b ^= 0xA5);
+            }
+            if flags & 1 != 0 {
+                let mut o = Vec::new();
+                let _ = lz77::decompress(&p, actual, &mut o);
+                p = o;
+            }
+            out.push(p);
+            at += 8 + size;
+        }
+        out
+    };
+    for wl in workloads().into_iter().filter(|w| w.ty == RequestType::Execute) {
+        let req_rb = wl.request.as_deref().and_then(|r| le32(r, 4).and_then(|n| r.get(8..8 + n)).map(<[u8]>::to_vec));
+        let mut resp_rb = None;
+        if let Some(r) = wl.response.as_deref() {
+            let text = r.windows(4).position(|w| w == b"\r\n\r\n").map_or(0, |i| i + 4);
+            if let Some(n) = le32(r, text + 12) {
+                if let (Some(head), Some(rb), Some(tail)) = (r.get(..text + 12), r.get(text + 16..text + 16 + n), r.get(text + 16 + n..)) {
+                    let mut e = head.to_vec();
+                    e.extend_from_slice(&0u32.to_le_bytes());
+                    e.extend_from_slice(tail);
+                    envelopes.push(e);
+                    resp_rb = Some(rb.to_vec());
+                }
+            }
+        }
+        let pq = req_rb.as_deref().map(plain).unwrap_or_default();
+        let pr = resp_rb.as_deref().map(plain).unwrap_or_default();
+        payloads.push((pq, pr));
+        if let Some(rb) = req_rb {
+            buffers.push((Direction::Request, rb));
+        }
+        if let Some(rb) = resp_rb {
+            buffers.push((Direction::Response, rb));
+        }
+    }
+    let mut out = Vec::new();
+    let (b, m) = rate(&envelopes, Vec::len, |e| {
+        black_box(mapiscope_codec::decode_response(RequestType::Execute, e));
+    });
+    out.push(("envelope (meta-tags, headers, fixed fields, aux)".to_string(), b, m));
+    let (b, m) = rate(&buffers, |x| x.1.len(), |(dir, rb)| {
+        let mut bd = Builder::new();
+        let src = bd.add_source("RopBuffer", rb);
+        let mut c = Cur::new(rb, src);
+        let _ = extended_buffer(&mut bd, &mut c, BufferKind::RopBuffer(*dir), |_, c, _| {
+            let n = c.left();
+            c.advance(n);
+            Ok(())
+        });
+        black_box(bd.finish());
+    });
+    out.push(("RPC_HEADER_EXT + XOR + LZ77 (wire bytes)".to_string(), b, m));
+    let size = |x: &PayloadPair| x.0.iter().chain(&x.1).map(Vec::len).sum::<usize>();
+    let (b, m) = rate(&payloads, size, |(pq, pr)| {
+        let mut ctx = Context::default();
+        let mut bd = Builder::new();
+        for (dir, list) in [(Direction::Request, pq), (Direction::Response, pr)] {
+            for p in list {
+                let src = bd.add_source("payload", p);
+                let _ = rop::rop_buffer_payload(&mut bd, &mut Cur::new(p, src), dir, &mut ctx);
+            }
+        }
+        black_box(bd.finish());
+    });
+    out.push(("ROP buffers (decompressed payload bytes)".to_string(), b, m));
+    out
 }

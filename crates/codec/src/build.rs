@@ -33,6 +33,8 @@ pub const MAX_DEPTH: usize = 48;
 /// is bounded by a parent that does, so this is only reached by huge inputs; past it the decoder
 /// stops with an error rather than using unbounded memory.
 pub const MAX_NODES: usize = 8 * 1024 * 1024;
+/// Most nodes [`Builder::reserve_nodes`] reserves ahead (3 MiB of nodes).
+pub const MAX_RESERVED_NODES: usize = 1 << 16;
 
 /// A read position in one source, limited to a window (`pos..limit`).
 #[derive(Clone, Debug)]
@@ -146,6 +148,8 @@ pub struct Builder<'a> {
     capped: bool,
     /// Labels of the named-property ids (0x8000 and above) known to the session, for tag display.
     named: BTreeMap<u16, Box<str>>,
+    /// Lean decoding: texts that only serve display are not built ([`Builder::set_lean`]).
+    lean: bool,
 }
 
 impl Default for Builder<'_> {
@@ -165,7 +169,20 @@ impl<'a> Builder<'a> {
             depth: 0,
             capped: false,
             named: BTreeMap::new(),
+            lean: false,
         }
+    }
+
+    /// Lean decoding, for callers that read the structure and values of the tree but never display
+    /// it (a capture's exchange list wants the ROP ids): decoders skip texts built only for display
+    /// (property tags keep their numeric value instead of their name text). Off by default.
+    pub fn set_lean(&mut self, lean: bool) {
+        self.lean = lean;
+    }
+
+    /// Whether decoding is lean ([`Builder::set_lean`]).
+    pub fn is_lean(&self) -> bool {
+        self.lean
     }
 
     /// Adds a borrowed source (an HTTP body) and returns its id.
@@ -202,8 +219,17 @@ impl<'a> Builder<'a> {
         self.sources.len()
     }
 
-    /// Finishes the dissection.
-    pub fn finish(self) -> Dissection<'a> {
+    /// Reserves room for about `n` nodes (bounded by [`MAX_RESERVED_NODES`]), so that the node
+    /// arena of a large body is not grown by repeated doubling.
+    pub fn reserve_nodes(&mut self, n: usize) {
+        self.nodes.reserve(n.min(MAX_RESERVED_NODES));
+    }
+
+    /// Finishes the dissection (an arena reserved far beyond its use gives the memory back).
+    pub fn finish(mut self) -> Dissection<'a> {
+        if self.nodes.capacity() > 2 * self.nodes.len() + 64 {
+            self.nodes.shrink_to_fit();
+        }
         Dissection { nodes: self.nodes, roots: self.roots, diagnostics: self.diagnostics, sources: self.sources, named: self.named }
     }
 

@@ -133,9 +133,22 @@ pub fn sources(out: &mut String, d: &Dissection<'_>) {
     out.push(']');
 }
 
-/// The root node of the request (source 0 when a request was decoded) and of the response.
+/// The source id of the response body: after the request body *and the payloads derived from it*
+/// (a compressed or obfuscated request RopBuffer adds sources before the response's).
+pub fn response_source(d: &Dissection<'_>, has_request: bool) -> u16 {
+    let first = u16::from(has_request);
+    d.sources
+        .iter()
+        .skip(usize::from(first))
+        .position(|s| s.name == "response body")
+        .and_then(|p| u16::try_from(p).ok())
+        .map_or(first, |p| p + first)
+}
+
+/// The root node of the request (source 0 when a request was decoded) and of the response
+/// ([`response_source`]).
 pub fn roots(d: &Dissection<'_>, has_request: bool, has_response: bool) -> (Option<u32>, Option<u32>) {
-    let resp_src = if has_request { 1 } else { 0 };
+    let resp_src = response_source(d, has_request);
     let req = if has_request { d.roots.iter().copied().find(|&r| d.node(r).is_some_and(|n| n.source == 0)) } else { None };
     let resp = if has_response {
         d.roots.iter().copied().find(|&r| d.node(r).is_some_and(|n| n.source == resp_src))
@@ -150,7 +163,7 @@ pub fn roots(d: &Dissection<'_>, has_request: bool, has_response: bool) -> (Opti
 pub fn document(d: &Dissection<'_>, has_request: bool, has_response: bool) -> String {
     let mut out = String::with_capacity(d.nodes.len() * 160 + 256);
     out.push_str("{\"request\":");
-    let resp_src: u16 = if has_request { 1 } else { 0 };
+    let resp_src = response_source(d, has_request);
     let req_roots: alloc::vec::Vec<u32> = d.roots.iter().copied().filter(|&r| d.node(r).is_some_and(|n| n.source == 0) && has_request).collect();
     let resp_roots: alloc::vec::Vec<u32> =
         d.roots.iter().copied().filter(|&r| d.node(r).is_some_and(|n| n.source == resp_src) && has_response).collect();

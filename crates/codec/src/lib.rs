@@ -81,8 +81,35 @@ pub fn decode_exchange_in<'a>(
     request: Option<&'a [u8]>,
     response: Option<&'a [u8]>,
 ) -> (Dissection<'a>, Option<Envelope>) {
+    decode(session, t, request, response, false)
+}
+
+/// Like [`decode_exchange_in`], lean ([`Builder::set_lean`]): the same nodes, spans and values,
+/// except that texts built only for display are skipped (a property tag's value is the tag number,
+/// not its name text). For callers that never display the tree, such as a capture's exchange list
+/// that wants the ROP ids of a request.
+pub fn decode_exchange_lean<'a>(
+    session: &mut Session,
+    t: RequestType,
+    request: Option<&'a [u8]>,
+    response: Option<&'a [u8]>,
+) -> (Dissection<'a>, Option<Envelope>) {
+    decode(session, t, request, response, true)
+}
+
+fn decode<'a>(
+    session: &mut Session,
+    t: RequestType,
+    request: Option<&'a [u8]>,
+    response: Option<&'a [u8]>,
+    lean: bool,
+) -> (Dissection<'a>, Option<Envelope>) {
     let mut ctx = rops::context::Context { session: core::mem::take(session), exec: Default::default() };
     let mut b = Builder::new();
+    b.set_lean(lean);
+    // About one node per 10 body bytes (property rows, ROP fields); decompressed payloads add more.
+    let body_bytes = request.map_or(0, <[u8]>::len) + response.map_or(0, <[u8]>::len);
+    b.reserve_nodes(body_bytes / 10 + 32);
     for (id, n) in &ctx.session.named {
         b.learn_named(*id, props::named_label(&n.guid, n.kind, n.lid, &n.name).into());
     }

@@ -313,19 +313,39 @@ pub fn type_text(ptype: u16) -> String {
     }
 }
 
-/// Joins the distinct names of catalogue rows with " / " (several names share some IDs and types).
-fn names_text(rows: &[TagEntry]) -> String {
-    let mut out = String::new();
+/// Appends the distinct names of catalogue rows joined with " / " (several names share some IDs
+/// and types).
+fn push_names(out: &mut String, rows: &[TagEntry]) {
+    let start = out.len();
     for (i, e) in rows.iter().enumerate() {
         if rows.iter().take(i).any(|p| p.name == e.name) {
             continue;
         }
-        if !out.is_empty() {
+        if out.len() > start {
             out.push_str(" / ");
         }
         out.push_str(e.name);
     }
-    out
+}
+
+/// Appends `v` as `digits` uppercase hex digits (the `{:0N X}` of the tag texts, without the
+/// formatting machinery: tag texts are built for every property tag of a request).
+fn push_hex(out: &mut String, v: u32, digits: u32) {
+    for i in (0..digits).rev() {
+        let d = v.checked_shr(i * 4).unwrap_or(0) & 0xF;
+        out.push(char::from_digit(d, 16).map_or('0', |c| c.to_ascii_uppercase()));
+    }
+}
+
+/// Appends [`type_text`].
+fn push_type(out: &mut String, ptype: u16) {
+    match type_name(ptype.into()) {
+        Some(n) => out.push_str(n),
+        None => {
+            out.push_str("type 0x");
+            push_hex(out, ptype.into(), 4);
+        }
+    }
 }
 
 /// The display of a property tag in a mailbox context: with a catalogue name
@@ -359,7 +379,19 @@ pub fn tag_text_v(v: &View<'_>, tag: u32) -> String {
 fn tag_text_named<'l>(tag: u32, label: impl FnOnce(u16) -> Option<&'l str>) -> String {
     let id = (tag >> 16) as u16;
     match (id >= 0x8000).then(|| label(id)).flatten() {
-        Some(label) => format!("{label} (0x{tag:08X}, {}, named property id 0x{id:04X})", type_text((tag & 0xFFFF) as u16)),
+        Some(label) => {
+            // `{label} (0x{tag:08X}, {type}, named property id 0x{id:04X})`
+            let mut s = String::with_capacity(label.len() + 64);
+            s.push_str(label);
+            s.push_str(" (0x");
+            push_hex(&mut s, tag, 8);
+            s.push_str(", ");
+            push_type(&mut s, (tag & 0xFFFF) as u16);
+            s.push_str(", named property id 0x");
+            push_hex(&mut s, id.into(), 4);
+            s.push(')');
+            s
+        }
         None => tag_text(tag),
     }
 }
@@ -400,14 +432,25 @@ pub fn address_book_tag_text(tag: u32) -> String {
 fn tag_text_with(tag: u32, rows: &[TagEntry]) -> String {
     let ptype = (tag & 0xFFFF) as u16;
     let id = (tag >> 16) as u16;
-    let t = type_text(ptype);
+    let mut s = String::with_capacity(72);
     if !rows.is_empty() {
-        format!("{} (0x{tag:08X}, {t})", names_text(rows))
-    } else if id >= 0x8000 {
-        format!("0x{tag:08X} ({t}, named property id 0x{id:04X})")
+        // `{names} (0x{tag:08X}, {type})`
+        push_names(&mut s, rows);
+        s.push_str(" (0x");
+        push_hex(&mut s, tag, 8);
+        s.push_str(", ");
+        push_type(&mut s, ptype);
     } else {
-        format!("0x{tag:08X} ({t}, id 0x{id:04X})")
+        // `0x{tag:08X} ({type}, id 0x{id:04X})`, "named property id" for ids from 0x8000
+        s.push_str("0x");
+        push_hex(&mut s, tag, 8);
+        s.push_str(" (");
+        push_type(&mut s, ptype);
+        s.push_str(if id >= 0x8000 { ", named property id 0x" } else { ", id 0x" });
+        push_hex(&mut s, id.into(), 4);
     }
+    s.push(')');
+    s
 }
 
 crate::fields! {
@@ -431,7 +474,7 @@ pub fn property_tag(b: &mut Builder<'_>, c: &mut Cur<'_>, f: &'static Field) -> 
     let start = c.pos();
     let idx = b.open(f, c.src(), start)?;
     if let Some(tag) = c.peek_u32() {
-        if f.summary.is_some() {
+        if f.summary.is_some() || b.is_lean() {
             b.set_value(idx, Value::UInt(tag.into()));
         } else {
             let text = tag_text_in(b, tag);
@@ -450,6 +493,47 @@ pub static FIELD_GROUPS: &[&[&crate::tree::Field]] = &[FIELDS];
 mod tests {
     use super::*;
     use alloc::vec::Vec;
+
+    /// The tag texts are built by hand for speed: they equal the `format!` they replace.
+    #[test]
+    fn tag_texts_equal_their_format_strings() {
+        let reference = |tag: u32, rows: &[TagEntry], label: Option<&str>| -> String {
+            let ptype = (tag & 0xFFFF) as u16;
+            let id = (tag >> 16) as u16;
+            let t = type_text(ptype);
+            let mut names = String::new();
+            for (i, e) in rows.iter().enumerate() {
+                if rows.iter().take(i).any(|p| p.name == e.name) {
+                    continue;
+                }
+                if !names.is_empty() {
+                    names.push_str(" / ");
+                }
+                names.push_str(e.name);
+            }
+            match label {
+                Some(l) if id >= 0x8000 => format!("{l} (0x{tag:08X}, {t}, named property id 0x{id:04X})"),
+                _ if !rows.is_empty() => format!("{names} (0x{tag:08X}, {t})"),
+                _ if id >= 0x8000 => format!("0x{tag:08X} ({t}, named property id 0x{id:04X})"),
+                _ => format!("0x{tag:08X} ({t}, id 0x{id:04X})"),
+            }
+        };
+        let types = [0x0000u16, 0x0003, 0x000B, 0x001E, 0x001F, 0x0102, 0x101F, 0x1003, 0x0040, 0x0048, 0x00FB, 0xABCD, 0x3003];
+        let mut checked = 0;
+        for id in (0u32..0x10000).step_by(7).chain([0x3001, 0x0037, 0x1013, 0x8000, 0xFFFF]) {
+            for &t in &types {
+                let tag = (id << 16) | u32::from(t);
+                let rows = if id >= 0x8000 { &[][..] } else { tag_entries(tag) };
+                assert_eq!(tag_text(tag), reference(tag, rows, None), "{tag:08X}");
+                assert_eq!(address_book_tag_text(tag), reference(tag, tag_entries(tag), None), "{tag:08X}");
+                let named = tag_text_named(tag, |_| Some("PidLidReminderSet"));
+                assert_eq!(named, reference(tag, rows, Some("PidLidReminderSet")), "{tag:08X}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 100_000);
+        assert_eq!(tag_text(0x3001_001F), "PidTagDisplayName (0x3001001F, PtypString)");
+    }
 
     #[test]
     fn type_table_sorted_and_complete() {

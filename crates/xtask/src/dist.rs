@@ -1,7 +1,328 @@
-//! `cargo xtask dist` / `serve` (being written).
-pub fn dist(_args: &[String]) -> Result<(), String> {
-    Err("not built yet".into())
+//! `cargo xtask dist [--out DIR]` and `cargo xtask serve [--port N] [--no-build]`: the static web viewer.
+//!
+//! `dist` writes the whole site to `dist/` (relative URLs only, so the folder works from any sub-path
+//! of any static host):
+//!
+//! | file | from |
+//! |---|---|
+//! | `index.html` | top-level `index.html` (with the Content-Security-Policy) |
+//! | `boot.js`, `worker.js`, `style.css` | `web/` |
+//! | `mapiscope_web.js`, `mapiscope_web_bg.wasm` | the Yew UI (`web/`, wasm-bindgen `--target web`, `wasm-opt -Oz`) |
+//! | `pkg/mapiscope_wasm.js`, `pkg/mapiscope_wasm_bg.wasm` | the decoder (`crates/wasm`, built by [`crate::wasm::build_pkg`]), loaded by `worker.js` |
+//! | `outlook.pcapng` | `tests/samples/` (the "Sample" button) |
+//!
+//! The pipeline is plain cargo + wasm-bindgen + wasm-opt rather than trunk: two wasm packages (UI and
+//! worker), no inline bootstrap script (the CSP allows only `'self'` scripts), and nothing to install
+//! beyond what `cargo xtask wasm` installs already (wasm-bindgen-cli 0.2.130, npm's binaryen).
+//! Every step is idempotent; a second run only rebuilds what changed.
+//!
+//! `serve` runs `dist`, then serves `dist/` on 127.0.0.1 (first free port from `--port`, default
+//! 8000) with a small std-only static file server, and prints the URL.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::root;
+
+const TARGET: &str = "wasm32-unknown-unknown";
+
+fn run_cmd(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
 }
-pub fn serve(_args: &[String]) -> Result<(), String> {
-    Err("not built yet".into())
+
+fn output(cmd: &mut Command) -> Option<String> {
+    let o = cmd.output().ok()?;
+    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(d) if d.is_absolute() => d,
+        Some(d) => root().join(d),
+        None => root().join("target"),
+    }
+}
+
+fn wasm_bindgen_bin() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    let bin = home.join("bin/wasm-bindgen");
+    if bin.exists() {
+        bin
+    } else {
+        PathBuf::from("wasm-bindgen")
+    }
+}
+
+fn size(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Brotli (quality 11) sizes of `files`, computed with Node's zlib; None without Node.
+fn brotli_sizes(files: &[PathBuf]) -> Option<Vec<u64>> {
+    let script = "const z=require('zlib'),fs=require('fs');\
+        for(const f of process.argv.slice(1)){console.log(z.brotliCompressSync(fs.readFileSync(f),\
+        {params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length)}";
+    let out = output(Command::new("node").arg("-e").arg(script).args(files))?;
+    out.lines().map(|l| l.trim().parse().ok()).collect()
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::copy(from, to).map(|_| ()).map_err(|e| format!("copy {} → {}: {e}", from.display(), to.display()))
+}
+
+/// Builds the Yew UI into `out` (`mapiscope_web.js`, `mapiscope_web_bg.wasm`); returns the wasm
+/// size before wasm-opt.
+fn build_ui(out: &Path) -> Result<u64, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run_cmd(
+        Command::new(cargo)
+            .current_dir(root())
+            .args(["build", "-p", "mapiscope-web", "--target", TARGET, "--release"])
+            // Size-tuned like crates/wasm's build (same settings: the two builds share artifacts).
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z")
+            .env("CARGO_PROFILE_RELEASE_LTO", "fat")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
+            .env("CARGO_PROFILE_RELEASE_DEBUG", "0")
+            .env("CARGO_PROFILE_RELEASE_PANIC", "abort"),
+    )?;
+    let built = target_dir().join(TARGET).join("release/mapiscope-web.wasm");
+    run_cmd(
+        Command::new(wasm_bindgen_bin())
+            .args(["--target", "web", "--no-typescript", "--out-name", "mapiscope_web", "--out-dir"])
+            .arg(out)
+            .arg(&built),
+    )?;
+    let wasm = out.join("mapiscope_web_bg.wasm");
+    let raw = size(&wasm);
+    let opt = root().join("node_modules/.bin/wasm-opt");
+    if opt.exists() {
+        let tmp = out.join("mapiscope_web_bg.opt.wasm");
+        run_cmd(
+            Command::new(opt)
+                .arg("-Oz")
+                .args([
+                    "--enable-bulk-memory",
+                    "--enable-nontrapping-float-to-int",
+                    "--enable-sign-ext",
+                    "--enable-mutable-globals",
+                    "--enable-reference-types",
+                    "--enable-multivalue",
+                ])
+                .arg(&wasm)
+                .arg("-o")
+                .arg(&tmp),
+        )?;
+        std::fs::rename(&tmp, &wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    } else {
+        eprintln!("xtask dist: wasm-opt not available: the UI wasm is not size-optimised");
+    }
+    Ok(raw)
+}
+
+fn parse_out(args: &[String]) -> Result<PathBuf, String> {
+    let mut out = root().join("dist");
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--out" => out = PathBuf::from(it.next().ok_or("--out needs a directory")?),
+            other => return Err(format!("unknown option {other:?} (usage: cargo xtask dist [--out DIR])")),
+        }
+    }
+    Ok(out)
+}
+
+/// `cargo xtask dist [--out DIR]`.
+pub fn dist(args: &[String]) -> Result<(), String> {
+    let out = parse_out(args)?;
+    build_site(&out)
+}
+
+fn build_site(out: &Path) -> Result<(), String> {
+    let r = root();
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    // The decoder package first: it installs wasm-bindgen-cli and npm's wasm-opt when missing.
+    let pkg = out.join("pkg");
+    crate::wasm::build_pkg(&pkg)?;
+    let codec_raw = size(&pkg.join("mapiscope_wasm_bg.wasm"));
+    let ui_raw = build_ui(out)?;
+    copy(&r.join("index.html"), &out.join("index.html"))?;
+    for f in ["boot.js", "worker.js", "style.css"] {
+        copy(&r.join("web").join(f), &out.join(f))?;
+    }
+    copy(&r.join("tests/samples/outlook.pcapng"), &out.join("outlook.pcapng"))?;
+    // Only what the page loads; the package's .d.ts / package.json stay for embedders.
+    let loaded: Vec<PathBuf> = [
+        "index.html",
+        "boot.js",
+        "style.css",
+        "worker.js",
+        "mapiscope_web.js",
+        "mapiscope_web_bg.wasm",
+        "pkg/mapiscope_wasm.js",
+        "pkg/mapiscope_wasm_bg.wasm",
+    ]
+    .iter()
+    .map(|f| out.join(f))
+    .collect();
+    let kb = |n: u64| format!("{:.1} KB", n as f64 / 1000.0);
+    let ui = out.join("mapiscope_web_bg.wasm");
+    let codec = pkg.join("mapiscope_wasm_bg.wasm");
+    match brotli_sizes(&loaded) {
+        Some(br) => {
+            let total: u64 = br.iter().sum();
+            let raw_total: u64 = loaded.iter().map(|p| size(p)).sum();
+            println!("UI wasm:      wasm-bindgen {}, wasm-opt {}, brotli {}", kb(ui_raw), kb(size(&ui)), kb(br.get(5).copied().unwrap_or(0)));
+            println!("decoder wasm: wasm-bindgen {}, wasm-opt {}, brotli {}", kb(codec_raw), kb(size(&codec)), kb(br.get(7).copied().unwrap_or(0)));
+            println!("everything the page loads: {} raw, {} brotli", kb(raw_total), kb(total));
+        }
+        None => println!("UI wasm {}, decoder wasm {} (brotli sizes need Node)", kb(size(&ui)), kb(size(&codec))),
+    }
+    println!("site: {}", out.display());
+    Ok(())
+}
+
+/// `cargo xtask serve [--port N] [--no-build] [--dir DIR]`.
+pub fn serve(args: &[String]) -> Result<(), String> {
+    let mut port: u16 = 8000;
+    let mut build = true;
+    let mut dir = root().join("dist");
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--port" => port = it.next().and_then(|p| p.parse().ok()).ok_or("--port needs a number")?,
+            "--no-build" => build = false,
+            "--dir" => dir = PathBuf::from(it.next().ok_or("--dir needs a directory")?),
+            other => return Err(format!("unknown option {other:?} (usage: cargo xtask serve [--port N] [--no-build])")),
+        }
+    }
+    if build {
+        build_site(&dir)?;
+    }
+    if !dir.join("index.html").exists() {
+        return Err(format!("{} has no index.html: run cargo xtask dist", dir.display()));
+    }
+    let listener = (port..port.saturating_add(20))
+        .find_map(|p| TcpListener::bind(("127.0.0.1", p)).ok())
+        .ok_or_else(|| format!("no free port in {port}..{}", port.saturating_add(20)))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("mapiscope: http://{addr}/  (serving {}; Ctrl+C to stop)", dir.display());
+    let _ = std::io::stdout().flush();
+    for stream in listener.incoming().flatten() {
+        let dir = dir.clone();
+        std::thread::spawn(move || {
+            let _ = handle(stream, &dir);
+        });
+    }
+    Ok(())
+}
+
+/// Content type by extension.
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ts" | "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Maps a request target to a file under `dir`: no query, `%XX` decoded, no `..`, `/` → index.html.
+pub fn resolve(dir: &Path, target: &str) -> Option<PathBuf> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+            decoded.push(hex?);
+            i += 3;
+        } else {
+            decoded.push(b);
+            i += 1;
+        }
+    }
+    let path = String::from_utf8(decoded).ok()?;
+    let mut out = dir.to_path_buf();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            p if p.contains('\\') || p.contains('\0') => return None,
+            p => out.push(p),
+        }
+    }
+    if out.is_dir() {
+        out.push("index.html");
+    }
+    Some(out)
+}
+
+fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    // Drain the headers.
+    let mut h = String::new();
+    while reader.read_line(&mut h)? > 2 {
+        h.clear();
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let target = parts.next().unwrap_or("/");
+    let (status, body, ctype) = match (method, resolve(dir, target)) {
+        ("GET" | "HEAD", Some(p)) => match std::fs::read(&p) {
+            Ok(b) => ("200 OK", b, content_type(&p)),
+            Err(_) => ("404 Not Found", b"not found\n".to_vec(), "text/plain; charset=utf-8"),
+        },
+        ("GET" | "HEAD", None) => ("400 Bad Request", b"bad path\n".to_vec(), "text/plain; charset=utf-8"),
+        _ => ("405 Method Not Allowed", b"GET only\n".to_vec(), "text/plain; charset=utf-8"),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_paths_safely() {
+        let d = Path::new("/srv/site-that-does-not-exist");
+        assert_eq!(resolve(d, "/a/b.js?x=1"), Some(d.join("a/b.js")));
+        assert_eq!(resolve(d, "/pkg/m%5Fx.wasm"), Some(d.join("pkg/m_x.wasm")));
+        assert_eq!(resolve(d, "/../etc/passwd"), None);
+        assert_eq!(resolve(d, "/a/%2e%2e/%2e%2e/x"), None);
+        assert_eq!(resolve(d, "/bad%zz"), None);
+        assert_eq!(content_type(Path::new("x.wasm")), "application/wasm");
+        assert_eq!(content_type(Path::new("x.js")), "text/javascript; charset=utf-8");
+        assert_eq!(content_type(Path::new("x.css")), "text/css; charset=utf-8");
+        assert_eq!(content_type(Path::new("index.html")), "text/html; charset=utf-8");
+    }
 }

@@ -21,11 +21,23 @@ fn s6() -> [u8; 16] {
 }
 
 fn read(bytes: &[u8]) -> HttpCapture {
-    read_pcap(bytes, &Limits::default()).unwrap()
+    read_lim(bytes, Limits::default())
 }
 
+/// Reads with [`read_pcap`], and checks that streaming ([`read_pcap_each`]) gives the same
+/// exchanges in the same order and the same diagnostics.
 fn read_lim(bytes: &[u8], limits: Limits) -> HttpCapture {
-    read_pcap(bytes, &limits).unwrap()
+    let batch = read_pcap(bytes, &limits).unwrap();
+    let mut streamed = Vec::new();
+    let rest = read_pcap_each(bytes, &limits, &mut |_| {}, &mut |x| streamed.push(x)).unwrap();
+    assert!(rest.exchanges.is_empty());
+    assert_eq!(format!("{:?}", rest.diagnostics), format!("{:?}", batch.diagnostics));
+    assert_eq!((rest.packets, rest.tls_connections), (batch.packets, batch.tls_connections));
+    assert_eq!(streamed.len(), batch.exchanges.len());
+    for (k, (a, b)) in streamed.iter().zip(&batch.exchanges).enumerate() {
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "exchange {k} streamed differs");
+    }
+    batch
 }
 
 fn messages(c: &HttpCapture) -> Vec<String> {

@@ -46,6 +46,19 @@ pub const MAX_PAYLOAD: usize = 32 * 1024;
 /// The obfuscation key ([MS-OXCRPC] 3.1.4.1.1.3).
 pub const XOR_KEY: u8 = 0xA5;
 
+/// The most bytes the compressed units of one extended buffer may decompress to together: sixteen
+/// times the largest RopBuffer the protocol allows (pcbOut at most 0x40000, [MS-OXCRPC] 3.1.4.2).
+/// Each unit is bounded by its SizeActual (a u16), but a chain of tiny units that each claim 64 KB
+/// is a decompression bomb: units beyond this budget are not decompressed, with one diagnostic.
+pub const MAX_BUFFER_OUTPUT: usize = 16 * crate::rpc::MAX_ROP_OUT as usize;
+
+/// Decompressed bytes of one extended buffer so far, and whether the bomb was reported.
+#[derive(Default)]
+struct Budget {
+    produced: usize,
+    reported: bool,
+}
+
 crate::fields! {
     EXT_BUFFER: None = "mapihttp.rpc.extbuffer", "Extended buffer", "[MS-OXCRPC] 3.1.4.2.1.1 one extended buffer: an RPC_HEADER_EXT and the payload it describes";
     HEADER: None = "mapihttp.rpc.header", "RPC_HEADER_EXT", "[MS-OXCRPC] 2.2.2.1 the header that describes the payload that follows it";
@@ -102,6 +115,7 @@ pub fn extended_buffer<'a>(
         return Ok(());
     }
     let mut index = 0usize;
+    let mut budget = Budget::default();
     let mut last_seen = false;
     let mut after_last = false;
     while !c.is_empty() {
@@ -121,7 +135,7 @@ pub fn extended_buffer<'a>(
         }
         let start = c.pos();
         let idx = b.open(&EXT_BUFFER, c.src(), start)?;
-        let r = unit(b, c, kind, index, &mut payload);
+        let r = unit(b, c, kind, index, &mut budget, &mut payload);
         b.close(idx, c.pos().saturating_sub(start));
         match r {
             Ok((flags, size, actual)) => {
@@ -154,6 +168,7 @@ fn unit<'a>(
     c: &mut Cur<'_>,
     kind: BufferKind,
     index: usize,
+    budget: &mut Budget,
     payload: &mut impl FnMut(&mut Builder<'a>, &mut Cur<'_>, usize) -> R<()>,
 ) -> R<(u16, u16, u16)> {
     let src = c.src();
@@ -200,6 +215,18 @@ fn unit<'a>(
     }
     let wire_at = c.pos();
     let wire = b.bytes(c, &PAYLOAD_WIRE, size_n)?;
+    if flags & COMPRESSED != 0 && usize::from(actual) > MAX_BUFFER_OUTPUT.saturating_sub(budget.produced) {
+        if !budget.reported {
+            budget.reported = true;
+            let msg = format!(
+                "decompression bomb: the {} has decompressed {} bytes and this unit claims {actual} more, beyond the {MAX_BUFFER_OUTPUT}-byte limit: this and later compressed units are not decompressed",
+                kind.name(),
+                budget.produced
+            );
+            b.diag(Severity::Error, msg, src, wire_at.saturating_sub(8), 8);
+        }
+        return Ok((flags, size, actual));
+    }
     let mut data: Vec<u8> = wire.to_vec();
     // Where the compressed bytes are, for decompression diagnostics.
     let mut comp_src: SourceId = src;
@@ -242,6 +269,11 @@ fn unit<'a>(
                 b.diag(Severity::Error, msg, comp_src, comp_base + e.input_pos, len);
             }
         }
+        if out.capacity() > out.len() + 64 {
+            // A unit that failed early keeps what it produced, not the SizeActual it reserved.
+            out.shrink_to_fit();
+        }
+        budget.produced = budget.produced.saturating_add(out.len());
         data = out;
     }
     let name = if flags & COMPRESSED != 0 { "decompressed" } else { "de-obfuscated" };

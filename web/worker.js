@@ -1,0 +1,232 @@
+// mapiscope decoding worker (a module worker).
+//
+// The UI thread never links the codec: it posts requests here and gets JSON strings (the crates/wasm
+// contract, parsed by the UI) or transferable byte buffers back, so decoding a big capture never
+// freezes the page. Every request carries an `id`; every reply echoes it with `op` and the request's
+// parameters, plus `ok` and either `result` or `error` (a one-line message).
+//
+// Requests:
+//   {op:"open", id, name, file?: Blob, text?: string, url?: string}
+//       → {cap, name, format, length, summary, rows, sessions, diagnostics} (JSON strings),
+//         with {op:"progress", id, done, total} messages while reading and indexing.
+//   {op:"exchange", id, cap, index} → {json}            (Capture.exchange)
+//   {op:"source", id, cap, index, source} → {bytes}     (Capture.source, transferred)
+//   {op:"bare", id, name, text, requestType, direction}  → a bare hex/base64 body decoded with decode()
+//   {op:"close", id, cap}
+
+import init, * as wasm from "./pkg/mapiscope_wasm.js";
+
+const ready = init({ module_or_path: new URL("./pkg/mapiscope_wasm_bg.wasm", import.meta.url) });
+// Tell the page when the decoder is compiled (it shows on <body data-decoder="ready">).
+ready.then(
+  () => postMessage({ id: 0, op: "ready", ok: true, result: { version: wasm.version() } }),
+  (e) => postMessage({ id: 0, op: "worker-error", ok: false, error: `the decoder could not start: ${oneLine(e)}` }),
+);
+const captures = new Map(); // cap id → {capture} | {bare: {json, sources: [Uint8Array]}}
+let nextCap = 1;
+
+function reply(msg, extra, transfer) {
+  postMessage(Object.assign({ id: msg.id, op: msg.op, cap: msg.cap, index: msg.index, source: msg.source }, extra), transfer || []);
+}
+
+function oneLine(e) {
+  const s = e && e.message ? e.message : String(e);
+  return s.split("\n")[0];
+}
+
+async function readInput(msg) {
+  if (msg.text !== undefined) return new TextEncoder().encode(msg.text);
+  if (msg.url !== undefined) {
+    const r = await fetch(msg.url);
+    if (!r.ok) throw new Error(`could not load ${msg.url}: HTTP ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  }
+  const total = msg.file.size;
+  postMessage({ id: msg.id, op: "progress", phase: "reading", done: 0, total });
+  return new Uint8Array(await msg.file.arrayBuffer());
+}
+
+async function open(msg) {
+  const tRead0 = performance.now();
+  const bytes = await readInput(msg);
+  const readMs = performance.now() - tRead0;
+  const t0 = performance.now();
+  let lastPost = 0;
+  const capture = wasm.Capture.open(bytes, (done, total) => {
+    const now = performance.now();
+    if (now - lastPost > 50 || done >= total) {
+      lastPost = now;
+      postMessage({ id: msg.id, op: "progress", phase: "decoding", done, total });
+    }
+  });
+  const tOpen = performance.now() - t0;
+  const cap = nextCap++;
+  captures.set(cap, { capture });
+  const length = capture.length;
+  // The first rows go out with the reply so the list shows at once; the rest follows in one
+  // {op:"rows"} message (sorting and filtering then apply to all of them).
+  const first = Math.min(length, FIRST_ROWS);
+  const result = {
+    cap,
+    name: msg.name,
+    format: capture.format(),
+    length,
+    bytes: bytes.length,
+    summary: capture.summary(),
+    rows: capture.list(0, first),
+    more: length > first,
+    sessions: capture.sessions(),
+    diagnostics: capture.diagnostics(),
+    ms: tOpen,
+    timing: `read ${readMs.toFixed(0)} ms, Capture.open ${tOpen.toFixed(0)} ms, first rows ${(performance.now() - t0 - tOpen).toFixed(0)} ms`,
+  };
+  if (length > first) {
+    pendingRows.push({ id: msg.id, cap, start: first, end: length });
+  }
+  return result;
+}
+
+const FIRST_ROWS = 300;
+const pendingRows = [];
+
+// The rest of the rows, in chunks with a pause between them so that the UI thread paints the
+// first rows and stays responsive while it parses the others.
+const CHUNK_ROWS = 4000;
+function sendPendingRows() {
+  const p = pendingRows[0];
+  if (!p) return;
+  const c = captures.get(p.cap);
+  if (!c) {
+    pendingRows.shift();
+  } else {
+    const end = Math.min(p.end, p.start + CHUNK_ROWS);
+    const last = end >= p.end;
+    postMessage({ id: p.id, op: "rows", cap: p.cap, ok: true, result: { rows: c.capture.list(p.start, end), last } });
+    p.start = end;
+    if (last) pendingRows.shift();
+  }
+  if (pendingRows.length) setTimeout(sendPendingRows, 60);
+}
+
+// A bare body pasted as hex (plain, 0x-prefixed, comma separated, or a hex dump with offset and
+// ASCII columns) or base64 (standard or URL-safe, padding optional).
+function decodeBodyText(text) {
+  const t = text.trim();
+  const lines = t.split(/\r?\n/);
+  const dump = /^[0-9a-fA-F]{4,8}:?\s{1,3}(?:[0-9a-fA-F]{2}\s{1,2}){1,16}/;
+  let hex = "";
+  if (lines.every((l) => l.trim() === "" || dump.test(l))) {
+    for (const l of lines) {
+      const m = l.replace(/^[0-9a-fA-F]{4,8}:?\s+/, "").replace(/\s{2,}\|.*$/, "").replace(/\s{3,}.*$/, "");
+      hex += m;
+    }
+  } else {
+    hex = t;
+  }
+  hex = hex.replace(/0x/gi, "").replace(/[\s,;:]/g, "");
+  if (hex.length > 0 && hex.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(hex)) {
+    const out = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
+    return out;
+  }
+  let b = t.replace(/\s/g, "").replace(/-/g, "+").replace(/_/g, "/");
+  while (b.length % 4 !== 0) b += "=";
+  let bin;
+  try {
+    bin = atob(b);
+  } catch (_) {
+    throw new Error("not hex or base64 text");
+  }
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  if (out.length === 0) throw new Error("the body text is empty");
+  return out;
+}
+
+function bare(msg) {
+  const body = decodeBodyText(msg.text);
+  const isResponse = msg.direction === "response";
+  const json = wasm.decode(msg.requestType, isResponse ? null : body, isResponse ? body : null);
+  const cap = nextCap++;
+  const parsed = JSON.parse(json);
+  const sourceBytes = new Map();
+  // The decode() sources: the given bodies come first; derived payloads have no bytes to show here.
+  for (const s of parsed.sources || []) {
+    if (s.length === body.length && !sourceBytes.has("body")) {
+      sourceBytes.set(s.id, body);
+      sourceBytes.set("body", true);
+    }
+  }
+  captures.set(cap, { bare: { json, sourceBytes } });
+  const diags = parsed.diagnostics || [];
+  const rank = { error: 4, warning: 3, note: 2, chat: 1 };
+  let sev = null;
+  for (const d of diags) if (!sev || (rank[d.severity] || 0) > (rank[sev] || 0)) sev = d.severity;
+  const row = {
+    index: 0, time: null, session: null, endpoint: null, request_type: msg.requestType, kind: "mapi",
+    method: isResponse ? null : "POST", uri: null, status: null, response_code: null, response_code_name: null,
+    elapsed_ms: null, pending: 0, duration: null, summary: `bare ${msg.direction} body (${body.length} bytes)`,
+    rops: [], severity: sev, diagnostics: diags.length,
+  };
+  return {
+    cap, name: msg.name, format: "bare body", length: 1, bytes: body.length,
+    summary: JSON.stringify({ format: "bare body", packets: 0, tls_connections: 0, exchanges: 1, sessions: 0 }),
+    rows: JSON.stringify([row]), sessions: "[]", diagnostics: "[]", ms: 0,
+  };
+}
+
+function exchange(msg) {
+  const c = captures.get(msg.cap);
+  if (!c) throw new Error("this capture is closed");
+  if (c.bare) {
+    const p = JSON.parse(c.bare.json);
+    p.index = 0;
+    p.request_headers = null;
+    p.response_headers = null;
+    p.autodiscover = null;
+    return { json: JSON.stringify(p) };
+  }
+  return { json: c.capture.exchange(msg.index) };
+}
+
+function source(msg) {
+  const c = captures.get(msg.cap);
+  if (!c) throw new Error("this capture is closed");
+  if (c.bare) {
+    const b = c.bare.sourceBytes.get(msg.source);
+    if (!b) throw new Error("the bytes of derived payloads are not kept for pasted bodies");
+    return { bytes: b.slice() };
+  }
+  return { bytes: c.capture.source(msg.index, msg.source) };
+}
+
+onmessage = async (ev) => {
+  const msg = ev.data;
+  try {
+    await ready;
+    let result;
+    switch (msg.op) {
+      case "open": result = await open(msg); break;
+      case "bare": result = bare(msg); break;
+      case "exchange": result = exchange(msg); break;
+      case "source": {
+        const r = source(msg);
+        reply(msg, { ok: true, result: r }, [r.bytes.buffer]);
+        return;
+      }
+      case "close": {
+        const c = captures.get(msg.cap);
+        if (c && c.capture && c.capture.free) c.capture.free();
+        captures.delete(msg.cap);
+        result = {};
+        break;
+      }
+      case "version": result = { version: wasm.version() }; break;
+      default: throw new Error(`unknown request ${msg.op}`);
+    }
+    reply(msg, { ok: true, result });
+    if (msg.op === "open") setTimeout(sendPendingRows, 60);
+  } catch (e) {
+    reply(msg, { ok: false, error: oneLine(e), name: msg.name });
+  }
+};
