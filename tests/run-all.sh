@@ -21,3 +21,13 @@ cargo build -p mapiscope-codec --no-default-features --locked --target wasm32-un
 
 step "tests"
 cargo test --workspace --locked
+
+step "display-filter crate builds for wasm32 (the web worker uses it)"
+cargo check -p mapiscope-filter --locked --target wasm32-unknown-unknown
+
+step "wasm package (crates/wasm) and its Node test"
+cargo xtask wasm
+node --test crates/wasm/tests/node/
+
+step "web viewer: build dist/ and drive it in Chromium (Playwright)"
+tests/e2e/run.sh
