@@ -31,3 +31,10 @@ node --test crates/wasm/tests/node/
 
 step "web viewer: build dist/ and drive it in Chromium (Playwright)"
 tests/e2e/run.sh
+
+step "fuzz smoke pass: every cargo-fuzz target for a few seconds (needs the nightly toolchain)"
+if rustup toolchain list | grep -q '^nightly'; then
+  FUZZ_SECONDS="${FUZZ_SECONDS:-2}" tests/fuzz-smoke.sh
+else
+  echo "skipped: no nightly toolchain on this machine (cargo-fuzz needs it; it cannot be fetched here)"
+fi
