@@ -30,7 +30,10 @@ cargo xtask wasm
 node --test crates/wasm/tests/node/
 
 step "web viewer: build dist/ and drive it in Chromium (Playwright)"
-tests/e2e/run.sh
+# The 100 MB capture's list must appear within E2E_BIG_LIMIT_MS. The aim is 3 s, met here (1.8 s on
+# this 2-core machine); the gate allows 5 s so that a busier CI machine does not fail on timing alone.
+# The measured time is printed by the test.
+E2E_BIG_LIMIT_MS="${E2E_BIG_LIMIT_MS:-5000}" tests/e2e/run.sh
 
 step "fuzz smoke pass: every cargo-fuzz target for a few seconds (needs the nightly toolchain)"
 if rustup toolchain list | grep -q '^nightly'; then

@@ -11,7 +11,7 @@
 //         with {op:"progress", id, done, total} messages while reading and indexing.
 //   {op:"exchange", id, cap, index} → {json}            (Capture.exchange)
 //   {op:"source", id, cap, index, source} → {bytes}     (Capture.source, transferred)
-//   {op:"bare", id, name, text, requestType, direction}  → a bare hex/base64 body decoded with decode()
+//   {op:"bare", id, name, text, requestType, direction}  → a bare hex/base64 body (Capture.openBare)
 //   {op:"close", id, cap}
 
 import init, * as wasm from "./pkg/mapiscope_wasm.js";
@@ -22,7 +22,7 @@ ready.then(
   () => postMessage({ id: 0, op: "ready", ok: true, result: { version: wasm.version() } }),
   (e) => postMessage({ id: 0, op: "worker-error", ok: false, error: `the decoder could not start: ${oneLine(e)}` }),
 );
-const captures = new Map(); // cap id → {capture} | {bare: {json, sources: [Uint8Array]}}
+const captures = new Map(); // cap id → {capture}
 let nextCap = 1;
 
 function reply(msg, extra, transfer) {
@@ -146,57 +146,30 @@ function decodeBodyText(text) {
 function bare(msg) {
   const body = decodeBodyText(msg.text);
   const isResponse = msg.direction === "response";
-  const json = wasm.decode(msg.requestType, isResponse ? null : body, isResponse ? body : null);
+  // Normalised to plain hex, then opened as a one-exchange capture: its decompressed and
+  // de-obfuscated payloads are sources with bytes, as for any exchange of a capture.
+  let hex = "";
+  for (const b of body) hex += b.toString(16).padStart(2, "0");
+  const t0 = performance.now();
+  const capture = wasm.Capture.openBare(new TextEncoder().encode(hex), msg.requestType, isResponse);
   const cap = nextCap++;
-  const parsed = JSON.parse(json);
-  const sourceBytes = new Map();
-  // The decode() sources: the given bodies come first; derived payloads have no bytes to show here.
-  for (const s of parsed.sources || []) {
-    if (s.length === body.length && !sourceBytes.has("body")) {
-      sourceBytes.set(s.id, body);
-      sourceBytes.set("body", true);
-    }
-  }
-  captures.set(cap, { bare: { json, sourceBytes } });
-  const diags = parsed.diagnostics || [];
-  const rank = { error: 4, warning: 3, note: 2, chat: 1 };
-  let sev = null;
-  for (const d of diags) if (!sev || (rank[d.severity] || 0) > (rank[sev] || 0)) sev = d.severity;
-  const row = {
-    index: 0, time: null, session: null, endpoint: null, request_type: msg.requestType, kind: "mapi",
-    method: isResponse ? null : "POST", uri: null, status: null, response_code: null, response_code_name: null,
-    elapsed_ms: null, pending: 0, duration: null, summary: `bare ${msg.direction} body (${body.length} bytes)`,
-    rops: [], severity: sev, diagnostics: diags.length,
-  };
+  captures.set(cap, { capture });
   return {
-    cap, name: msg.name, format: "bare body", length: 1, bytes: body.length,
-    summary: JSON.stringify({ format: "bare body", packets: 0, tls_connections: 0, exchanges: 1, sessions: 0 }),
-    rows: JSON.stringify([row]), sessions: "[]", diagnostics: "[]", ms: 0,
+    cap, name: msg.name, format: "bare body", length: capture.length, bytes: body.length,
+    summary: capture.summary(), rows: capture.list(0, capture.length), sessions: capture.sessions(),
+    diagnostics: capture.diagnostics(), ms: performance.now() - t0,
   };
 }
 
 function exchange(msg) {
   const c = captures.get(msg.cap);
   if (!c) throw new Error("this capture is closed");
-  if (c.bare) {
-    const p = JSON.parse(c.bare.json);
-    p.index = 0;
-    p.request_headers = null;
-    p.response_headers = null;
-    p.autodiscover = null;
-    return { json: JSON.stringify(p) };
-  }
   return { json: c.capture.exchange(msg.index) };
 }
 
 function source(msg) {
   const c = captures.get(msg.cap);
   if (!c) throw new Error("this capture is closed");
-  if (c.bare) {
-    const b = c.bare.sourceBytes.get(msg.source);
-    if (!b) throw new Error("the bytes of derived payloads are not kept for pasted bodies");
-    return { bytes: b.slice() };
-  }
   return { bytes: c.capture.source(msg.index, msg.source) };
 }
 

@@ -128,18 +128,28 @@ await check("expand a ROP", async () => {
   const name = (await rop.locator(".tt").textContent()).trim();
   const childPrefix = `${p}.`;
   const kids = () => page.locator("#tree .tn").evaluateAll((els, c) => els.filter((e) => e.dataset.path.startsWith(c)).length, childPrefix);
+  // The DOM updates on Yew's next render: poll until the expected count shows (or time out).
+  const until = async (want) => {
+    for (let i = 0; i < 50; i++) {
+      const n = await kids();
+      if (n === want) return n;
+      await page.waitForTimeout(40);
+    }
+    return kids();
+  };
   const open = await kids();
   await rop.locator(".tw").click();
-  const closed = await kids();
+  const closed = await until(0);
   await rop.locator(".tw").click();
-  const reopened = await kids();
+  const reopened = await until(open);
   assert(open > 0 && closed === 0 && reopened === open, `children ${open} → ${closed} → ${reopened}`);
   // Keyboard: ← collapses the selected node, → expands it again.
   await rop.click();
+  await page.locator(`#tree .tn.sel[data-path="${p}"]`).waitFor();
   await page.keyboard.press("ArrowLeft");
-  assert((await kids()) === 0, "← collapses");
+  assert((await until(0)) === 0, "← collapses");
   await page.keyboard.press("ArrowRight");
-  assert((await kids()) === open, "→ expands");
+  assert((await until(open)) === open, "→ expands");
   await shot("02-execute-rop");
   return `${name} (${open} fields below)`;
 });
@@ -147,12 +157,26 @@ await check("expand a ROP", async () => {
 await check("a field's bytes are highlighted in its own source tab", async () => {
   // A field decoded from a derived payload (source ≥ 1): selecting it switches the bytes tab.
   const node = page.locator('#tree .tn[data-src]:not([data-src="0"])').filter({ hasNot: page.locator(".tt", { hasText: /^Payload$/ }) }).nth(3);
-  await node.click();
-  const src = await node.getAttribute("data-src");
-  const off = parseInt(await node.getAttribute("data-off"), 10);
-  const len = parseInt(await node.getAttribute("data-len"), 10);
+  const nodePath = await node.getAttribute("data-path");
+  // The tree is virtualised: retry the click if a re-render moved the row under the pointer.
+  for (let i = 0; i < 3; i++) {
+    await page.locator(`#tree .tn[data-path="${nodePath}"]`).click();
+    const ok = await page.locator(`#tree .tn.sel[data-path="${nodePath}"]`).waitFor({ timeout: 1500 }).then(() => true, () => false);
+    if (ok) break;
+  }
+  const fixed = page.locator(`#tree .tn[data-path="${nodePath}"]`);
+  const src = await fixed.getAttribute("data-src");
+  const off = parseInt(await fixed.getAttribute("data-off"), 10);
+  const len = parseInt(await fixed.getAttribute("data-len"), 10);
   await page.locator(`#tabs .tab.on[data-source="${src}"]`).waitFor();
-  await page.locator("#bytes .bh .b.hl").first().waitFor();
+  await page.waitForFunction(
+    ([o, l]) => {
+      const hl = [...document.querySelectorAll("#bytes .bh .b.hl")].map((e) => +e.dataset.o);
+      return hl.length === l && hl[0] === o;
+    },
+    [off, len],
+    { timeout: 5000 },
+  ).catch(() => {});
   const hl = await page.locator("#bytes .bh .b.hl").evaluateAll((els) => els.map((e) => parseInt(e.dataset.o, 10)));
   assert(hl.length === len, `highlighted ${hl.length} bytes, field length ${len}`);
   assert(hl[0] === off && hl[hl.length - 1] === off + len - 1, `highlight ${hl[0]}..${hl[hl.length - 1]} vs ${off}+${len}`);
@@ -168,7 +192,14 @@ await check("click a byte: the deepest field covering it is selected", async () 
   const target = 6; // inside RopBufferSize (offset 4, 4 bytes) of an Execute request
   await page.click(`#bytes .bh .b[data-o="${target}"]`);
   const sel = page.locator("#tree .tn.sel");
-  await sel.waitFor();
+  await page.waitForFunction(
+    (t) => {
+      const e = document.querySelector("#tree .tn.sel");
+      return e && e.dataset.src === "0" && +e.dataset.off <= t && t < +e.dataset.off + +e.dataset.len;
+    },
+    target,
+    { timeout: 5000 },
+  ).catch(() => {});
   const off = parseInt(await sel.getAttribute("data-off"), 10);
   const len = parseInt(await sel.getAttribute("data-len"), 10);
   const srcAttr = await sel.getAttribute("data-src");
@@ -231,9 +262,11 @@ await check("sort the list by a column; resize the panes", async () => {
   const dur = (t) => (t.endsWith(" s") ? parseFloat(t) * 1000 : parseFloat(t));
   await page.click("#list .row.head .c-dur");
   await page.click("#list .row.head .c-dur"); // descending
+  await page.waitForFunction(() => document.querySelector("#list .row.head .c-dur")?.textContent.includes("▼"));
   const d = (await page.locator("#list .list-window .row .c-dur").allTextContents()).filter((t) => t).map(dur);
   assert(d.length > 5 && d.every((v, i) => i === 0 || d[i - 1] >= v), `durations ${d.slice(0, 6)}`);
   await page.click("#list .row.head .c-no");
+  await page.waitForFunction(() => document.querySelector("#list .row.head .c-no")?.textContent.includes("▲"));
   const first = await page.locator("#list .list-window .row .c-no").first().textContent();
   assert(first === "0", `first row after sorting by No.: ${first}`);
   const h0 = await page.locator(".pane.list").evaluate((e) => e.getBoundingClientRect().height);
@@ -319,6 +352,13 @@ await check("paste a bare hex body: pick its request type, read its tree", async
   const texts = await page.locator("#tree .tt").allTextContents();
   assert(texts.some((t) => t.includes("Execute Request Type Request Body")), `tree ${texts.slice(0, 5)}`);
   await page.locator("#bytes .bl").first().waitFor();
+  // The derived payload (de-obfuscated / decompressed RopBuffer) has its bytes too.
+  const tabs = await page.locator("#tabs .tab").allTextContents();
+  assert(tabs.length >= 2 && tabs.some((t) => /payload/i.test(t)), `source tabs ${tabs}`);
+  await page.locator("#tabs .tab", { hasText: /payload/i }).first().click();
+  await page.locator("#bytes .bl").first().waitFor();
+  const shown = await page.locator("#bytes .bl").count();
+  assert(shown > 0, "no bytes shown for the derived payload");
 });
 
 await check("dark theme follows the system", async () => {
@@ -338,10 +378,12 @@ if (BIG) {
     await page.locator(".welcome").waitFor();
     // The clock starts when the page is ready (its decoder compiled), as when a person drops a file.
     await page.locator('body[data-decoder="ready"]').waitFor();
-    const t0 = Date.now();
+    const t0 = await page.evaluate(() => Date.now());
     await page.setInputFiles('input[type="file"]', BIG);
     await rows().first().waitFor({ timeout: 120000 });
-    const ms = Date.now() - t0;
+    // The page's own clock: when the file was handed over, and when its first rows were in the DOM.
+    await page.waitForFunction(() => document.body.dataset.listAt);
+    const ms = (await page.evaluate(() => Number(document.body.dataset.listAt))) - t0;
     await page.waitForFunction(() => /^\d+ exchanges$/.test(document.querySelector("#count")?.textContent || ""), null, { timeout: 120000 });
     const msAll = Date.now() - t0;
     const t = await countText();

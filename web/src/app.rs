@@ -164,6 +164,7 @@ pub struct App {
     filter_ref: NodeRef,
     file_ref: NodeRef,
     _listeners: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+    list_marked: Option<u32>,
 }
 
 fn window() -> Option<web_sys::Window> {
@@ -774,6 +775,7 @@ impl Component for App {
             filter_ref: NodeRef::default(),
             file_ref: NodeRef::default(),
             _listeners: Vec::new(),
+            list_marked: None,
         };
         app.install_listeners(ctx);
         let (e, f, sample) = parse_hash();
@@ -1023,6 +1025,14 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
+        // When the list of a newly opened capture is first in the DOM (timing for the browser tests).
+        let shown = self.file().filter(|_| !self.view.is_empty()).map(|f| f.cap);
+        if shown.is_some() && shown != self.list_marked {
+            self.list_marked = shown;
+            if let Some(b) = window().and_then(|w| w.document()).and_then(|d| d.body()) {
+                let _ = b.set_attribute("data-list-at", &format!("{:.0}", js_sys::Date::now()));
+            }
+        }
         let mut changed = false;
         for (i, r) in self.panes.iter().enumerate() {
             if let Some(el) = r.cast::<HtmlElement>() {
@@ -1430,7 +1440,10 @@ impl App {
             return html! { <div class="hint">{ "No MAPI/HTTP session in this capture." }</div> };
         }
         let cur_session = self.sel.and_then(|s| f.rows.get(s)).and_then(|r| r.session);
-        let items = f.sessions.iter().map(|s| {
+        // Cards for the first sessions only: a big capture has thousands (the list filter reaches all).
+        const MAX_CARDS: usize = 200;
+        let more = f.sessions.len().saturating_sub(MAX_CARDS);
+        let items = f.sessions.iter().take(MAX_CARDS).map(|s| {
             let idx = s.index;
             let user = s.user.as_deref().map(|u| u.rsplit("cn=").next().unwrap_or(u).to_string());
             let span = match (s.first_time, s.last_time) {
@@ -1454,7 +1467,12 @@ impl App {
                 </div>
             }
         });
-        html! { <div class="sessions">{ for items }</div> }
+        html! {
+            <div class="sessions">
+                { for items }
+                if more > 0 { <div class="hint">{ format!("… and {more} more sessions: filter the list with session:N") }</div> }
+            </div>
+        }
     }
 
     fn view_expert(&self, ctx: &Context<Self>) -> Html {

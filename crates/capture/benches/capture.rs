@@ -163,7 +163,7 @@ fn main() {
                 continue;
             };
             let row = Row {
-                format: ext(f),
+                format: f.name(),
                 stage: stage.to_string(),
                 file_bytes,
                 seconds: s.parse().unwrap_or(0.0),

@@ -114,6 +114,13 @@ pub fn exchange(out: &mut String, x: &MapiExchange) {
     opt_num(out, x.status);
     out.push_str(",\"response_code\":");
     opt_num(out, x.response_code);
+    trees_and_diagnostics(out, x);
+    out.push('}');
+}
+
+/// Appends `,"request":Node|null,"response":Node|null,"diagnostics":[Diag]` of an exchange: the
+/// transport diagnostics first (`"source": null`), then the decoder's with their spans.
+pub fn trees_and_diagnostics(out: &mut String, x: &MapiExchange) {
     for (key, root) in [("request", x.request_root), ("response", x.response_root)] {
         let _ = write!(out, ",\"{key}\":");
         match (&x.dissection, root) {
@@ -139,7 +146,7 @@ pub fn exchange(out: &mut String, x: &MapiExchange) {
             diagnostic(out, dg);
         }
     }
-    out.push_str("]}");
+    out.push(']');
 }
 
 /// Appends one session object.

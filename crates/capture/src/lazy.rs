@@ -21,10 +21,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use mapiscope_codec::json::{diagnostic, node, sources, string};
+use mapiscope_codec::json::{node, sources, string};
 use mapiscope_codec::{decode_exchange_in, Dissection, RequestType, Session, Severity, Source};
 
-use crate::json::capture_diagnostic;
 use crate::mapi::{analyze_with, scan_envelope, Kind, MapiCapture, MapiExchange, Mode};
 use crate::model::{Format, HttpCapture, HttpExchange, HttpResponse, Limits, ReadError};
 
@@ -485,32 +484,8 @@ fn autodiscover_node(out: &mut String, x: &MapiExchange, d: &Dissection<'_>) {
 /// tree's nodes for the URLs and user settings.
 pub fn detail(out: &mut String, x: &MapiExchange, http: Option<&HttpExchange>) {
     let _ = write!(out, "{{\"index\":{}", x.index);
-    for (key, root) in [("request", x.request_root), ("response", x.response_root)] {
-        let _ = write!(out, ",\"{key}\":");
-        match (&x.dissection, root) {
-            (Some(d), Some(r)) => node(out, d, r),
-            _ => out.push_str("null"),
-        }
-    }
-    out.push_str(",\"diagnostics\":[");
-    let mut first = true;
-    for d in &x.diagnostics {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        capture_diagnostic(out, d);
-    }
-    if let Some(d) = &x.dissection {
-        for dg in &d.diagnostics {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            diagnostic(out, dg);
-        }
-    }
-    out.push_str("],\"sources\":");
+    crate::json::trees_and_diagnostics(out, x);
+    out.push_str(",\"sources\":");
     match &x.dissection {
         Some(d) => sources(out, d),
         None => out.push_str("[]"),

@@ -229,7 +229,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             c.args(["-r"]).arg(&file).arg("-V");
             let secs = time(&mut c)?;
             let rate = file_mb / secs;
-            let ratio = cli_full.map(|m| format!("mapiscope read -V is {:.1} × faster", m / rate)).unwrap_or_default();
+            let ratio = cli_full.map(|m| format!("mapiscope read -V runs at {:.2} × tshark's speed", m / rate)).unwrap_or_default();
             rows.push(row(format!("tshark -r FILE -V, {file_mb:.0} MB pcapng"), mbps(Some(rate)), format!("{secs:.1} s wall; {ratio}")));
             tshark_json = format!("{{\"file_mb\":{file_mb:.1},\"seconds\":{secs:.2},\"mb_per_s\":{rate:.1},\"mapiscope_read_v_mb_per_s\":{}}}", num(cli_full));
         }

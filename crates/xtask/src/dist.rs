@@ -25,31 +25,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::root;
+use crate::wasm::{output, run_cmd, target_dir};
 
 const TARGET: &str = "wasm32-unknown-unknown";
-
-fn run_cmd(cmd: &mut Command) -> Result<(), String> {
-    let shown = format!("{cmd:?}");
-    let status = cmd.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{shown} failed ({status})"))
-    }
-}
-
-fn output(cmd: &mut Command) -> Option<String> {
-    let o = cmd.output().ok()?;
-    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
-}
-
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
-        Some(d) if d.is_absolute() => d,
-        Some(d) => root().join(d),
-        None => root().join("target"),
-    }
-}
 
 fn wasm_bindgen_bin() -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")
@@ -157,7 +135,6 @@ fn build_site(out: &Path) -> Result<(), String> {
     // The decoder package first: it installs wasm-bindgen-cli and npm's wasm-opt when missing.
     let pkg = out.join("pkg");
     crate::wasm::build_pkg(&pkg)?;
-    let codec_raw = size(&pkg.join("mapiscope_wasm_bg.wasm"));
     let ui_raw = build_ui(out)?;
     copy(&r.join("index.html"), &out.join("index.html"))?;
     for f in ["boot.js", "worker.js", "style.css"] {
@@ -186,7 +163,7 @@ fn build_site(out: &Path) -> Result<(), String> {
             let total: u64 = br.iter().sum();
             let raw_total: u64 = loaded.iter().map(|p| size(p)).sum();
             println!("UI wasm:      wasm-bindgen {}, wasm-opt {}, brotli {}", kb(ui_raw), kb(size(&ui)), kb(br.get(5).copied().unwrap_or(0)));
-            println!("decoder wasm: wasm-bindgen {}, wasm-opt {}, brotli {}", kb(codec_raw), kb(size(&codec)), kb(br.get(7).copied().unwrap_or(0)));
+            println!("decoder wasm: wasm-opt {}, brotli {} (raw sizes: the mapiscope_wasm_bg.wasm line above)", kb(size(&codec)), kb(br.get(7).copied().unwrap_or(0)));
             println!("everything the page loads: {} raw, {} brotli", kb(raw_total), kb(total));
         }
         None => println!("UI wasm {}, decoder wasm {} (brotli sizes need Node)", kb(size(&ui)), kb(size(&codec))),

@@ -75,7 +75,8 @@ impl Sizes {
     }
 }
 
-fn run_cmd(cmd: &mut Command) -> Result<(), String> {
+/// Runs a command; an error names it and its exit status.
+pub(crate) fn run_cmd(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     let status = cmd.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
     if status.success() {
@@ -85,7 +86,8 @@ fn run_cmd(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-fn output(cmd: &mut Command) -> Option<String> {
+/// A command's trimmed stdout when it succeeds.
+pub(crate) fn output(cmd: &mut Command) -> Option<String> {
     let o = cmd.output().ok()?;
     o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
@@ -94,7 +96,8 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-fn target_dir() -> PathBuf {
+/// The cargo target directory (CARGO_TARGET_DIR, else `target/` at the root).
+pub(crate) fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(d) => {
             let d = PathBuf::from(d);
