@@ -44,11 +44,11 @@ use std::io;
 
 use mapiscope_codec::json::{diagnostic, node, string};
 
-use crate::mapi::{analyze_with, Kind, MapiCapture, MapiExchange, Mode, SessionSummary};
+use crate::mapi::{analyze_with, MapiCapture, MapiExchange, Mode, SessionSummary};
 use crate::model::HttpCapture;
 use crate::model::CaptureDiag;
 
-fn opt_num<T: std::fmt::Display>(out: &mut String, v: Option<T>) {
+pub(crate) fn opt_num<T: std::fmt::Display>(out: &mut String, v: Option<T>) {
     match v {
         Some(x) => {
             let _ = write!(out, "{x}");
@@ -57,7 +57,7 @@ fn opt_num<T: std::fmt::Display>(out: &mut String, v: Option<T>) {
     }
 }
 
-fn opt_f64(out: &mut String, v: Option<f64>) {
+pub(crate) fn opt_f64(out: &mut String, v: Option<f64>) {
     match v.filter(|x| x.is_finite()) {
         Some(x) => {
             let _ = write!(out, "{x}");
@@ -66,7 +66,7 @@ fn opt_f64(out: &mut String, v: Option<f64>) {
     }
 }
 
-fn opt_str(out: &mut String, v: Option<&str>) {
+pub(crate) fn opt_str(out: &mut String, v: Option<&str>) {
     match v {
         Some(s) => string(out, s),
         None => out.push_str("null"),
@@ -97,6 +97,19 @@ fn diag_list(out: &mut String, list: &[CaptureDiag]) {
 
 /// Appends one exchange object.
 pub fn exchange(out: &mut String, x: &MapiExchange) {
+    exchange_head(out, x);
+    out.push_str(",\"status\":");
+    opt_num(out, x.status);
+    out.push_str(",\"response_code\":");
+    opt_num(out, x.response_code);
+    trees_and_diagnostics(out, x);
+    out.push('}');
+}
+
+/// Opens an exchange object with the members every exchange JSON starts with:
+/// `{"index","time","session","endpoint","request_type"` (the `read --json` contract, and the
+/// viewer's list rows).
+pub(crate) fn exchange_head(out: &mut String, x: &MapiExchange) {
     let _ = write!(out, "{{\"index\":{},\"time\":", x.index);
     opt_f64(out, x.time);
     out.push_str(",\"session\":");
@@ -104,18 +117,7 @@ pub fn exchange(out: &mut String, x: &MapiExchange) {
     out.push_str(",\"endpoint\":");
     opt_str(out, x.endpoint.map(|e| e.name()));
     out.push_str(",\"request_type\":");
-    let rt = match x.kind {
-        Kind::Mapi => x.request_type.map(|t| t.token()),
-        Kind::Autodiscover => Some("Autodiscover"),
-        Kind::Http => None,
-    };
-    opt_str(out, rt);
-    out.push_str(",\"status\":");
-    opt_num(out, x.status);
-    out.push_str(",\"response_code\":");
-    opt_num(out, x.response_code);
-    trees_and_diagnostics(out, x);
-    out.push('}');
+    opt_str(out, x.request_type_name());
 }
 
 /// Appends `,"request":Node|null,"response":Node|null,"diagnostics":[Diag]` of an exchange: the

@@ -24,7 +24,8 @@ use std::fmt::Write as _;
 use mapiscope_codec::json::{node, sources, string};
 use mapiscope_codec::{decode_exchange_in, Dissection, RequestType, Session, Severity, Source};
 
-use crate::mapi::{analyze_with, scan_envelope, Kind, MapiCapture, MapiExchange, Mode};
+use crate::json::{exchange_head, opt_f64, opt_num, opt_str};
+use crate::mapi::{analyze_with, response_code_name, scan_envelope, Kind, MapiCapture, MapiExchange, Mode};
 use crate::model::{Format, HttpCapture, HttpExchange, HttpResponse, Limits, ReadError};
 
 /// A copy of a session's decoding context is kept every this many exchanges of the session.
@@ -327,40 +328,6 @@ fn owned(d: Dissection<'_>) -> Dissection<'static> {
 
 // ----- JSON for viewers -------------------------------------------------------------------------
 
-fn opt_num<T: std::fmt::Display>(out: &mut String, v: Option<T>) {
-    match v {
-        Some(x) => {
-            let _ = write!(out, "{x}");
-        }
-        None => out.push_str("null"),
-    }
-}
-
-fn opt_f64(out: &mut String, v: Option<f64>) {
-    opt_num(out, v.filter(|x| x.is_finite()));
-}
-
-fn opt_str(out: &mut String, v: Option<&str>) {
-    match v {
-        Some(s) => string(out, s),
-        None => out.push_str("null"),
-    }
-}
-
-/// `mapi`, `autodiscover` or `http`.
-pub fn kind_token(k: Kind) -> &'static str {
-    match k {
-        Kind::Mapi => "mapi",
-        Kind::Autodiscover => "autodiscover",
-        Kind::Http => "http",
-    }
-}
-
-/// The name of an X-ResponseCode ([MS-OXCMAPIHTTP] 2.2.3.3.3).
-pub fn response_code_name(code: u32) -> &'static str {
-    mapiscope_codec::tree::lookup(mapiscope_codec::mapihttp::fields::RESPONSE_CODES, code.into()).unwrap_or("unknown")
-}
-
 /// Appends one list row:
 ///
 /// ```text
@@ -372,21 +339,9 @@ pub fn response_code_name(code: u32) -> &'static str {
 /// decoding its tree (transport diagnostics: HTTP errors, X-ResponseCode, gaps, reconnects), or null;
 /// `diagnostics`: their count.
 pub fn row(out: &mut String, x: &MapiExchange) {
-    let _ = write!(out, "{{\"index\":{},\"time\":", x.index);
-    opt_f64(out, x.time);
-    out.push_str(",\"session\":");
-    opt_num(out, x.session);
-    out.push_str(",\"endpoint\":");
-    opt_str(out, x.endpoint.map(|e| e.name()));
-    out.push_str(",\"request_type\":");
-    let rt = match x.kind {
-        Kind::Mapi => x.request_type.map(|t| t.token()),
-        Kind::Autodiscover => Some("Autodiscover"),
-        Kind::Http => None,
-    };
-    opt_str(out, rt);
+    exchange_head(out, x);
     out.push_str(",\"kind\":");
-    string(out, kind_token(x.kind));
+    string(out, x.kind.name());
     out.push_str(",\"method\":");
     string(out, &x.method);
     out.push_str(",\"uri\":");

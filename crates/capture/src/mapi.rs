@@ -57,6 +57,17 @@ pub enum Kind {
     Http,
 }
 
+impl Kind {
+    /// `mapi`, `autodiscover` or `http`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Mapi => "mapi",
+            Kind::Autodiscover => "autodiscover",
+            Kind::Http => "http",
+        }
+    }
+}
+
 /// The MAPI/HTTP server endpoint of an exchange.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MapiEndpoint {
@@ -138,6 +149,18 @@ pub struct MapiExchange {
     pub autodiscover: Option<AutodiscoverInfo>,
     /// Transport diagnostics: missing or truncated messages, HTTP errors, X-ResponseCode, gaps.
     pub diagnostics: Vec<CaptureDiag>,
+}
+
+impl MapiExchange {
+    /// The request type as the `read --json` contract names it: the X-RequestType token, or
+    /// `Autodiscover`; None for other HTTP.
+    pub fn request_type_name(&self) -> Option<&'static str> {
+        match self.kind {
+            Kind::Mapi => self.request_type.map(|t| t.token()),
+            Kind::Autodiscover => Some("Autodiscover"),
+            Kind::Http => None,
+        }
+    }
 }
 
 /// One session: the exchanges of one Session Context (and its re-establishments).
@@ -544,7 +567,8 @@ fn refill(d: &mut Dissection<'static>, borrowed: &[bool], idx: usize, body: Vec<
     }
 }
 
-fn response_code_name(code: u32) -> &'static str {
+/// The name of an X-ResponseCode ([MS-OXCMAPIHTTP] 2.2.3.3.3), `unknown` for other values.
+pub fn response_code_name(code: u32) -> &'static str {
     mapiscope_codec::tree::lookup(mapiscope_codec::mapihttp::fields::RESPONSE_CODES, code.into()).unwrap_or("unknown")
 }
 

@@ -275,24 +275,6 @@ fn severity_rank(s: Severity) -> i128 {
     }
 }
 
-/// The request type as the `read --json` contract names it (`Autodiscover` for Autodiscover).
-pub fn request_type_name(x: &MapiExchange) -> Option<&'static str> {
-    match x.kind {
-        Kind::Mapi => x.request_type.map(|t| t.token()),
-        Kind::Autodiscover => Some("Autodiscover"),
-        Kind::Http => None,
-    }
-}
-
-/// `mapi`, `autodiscover` or `http`.
-pub fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Mapi => "mapi",
-        Kind::Autodiscover => "autodiscover",
-        Kind::Http => "http",
-    }
-}
-
 /// Bytes of the request and response bodies of a decoded exchange: the larger of the root node's
 /// extent and its source's length (a root spans its whole body; the extent also holds when the
 /// body bytes were not kept with the dissection).
@@ -322,8 +304,8 @@ pub(crate) fn exchange_values<'a>(x: &'a MapiExchange, f: ExField, out: &mut Vec
     match f {
         ExField::Number => out.push(int(x.index as i128 + 1)),
         ExField::Time => out.extend(x.time.map(ExValue::Float)),
-        ExField::Kind => out.push(ExValue::Str(Borrowed(kind_name(x.kind)))),
-        ExField::RequestType => out.extend(request_type_name(x).map(|s| ExValue::Str(Borrowed(s)))),
+        ExField::Kind => out.push(ExValue::Str(Borrowed(x.kind.name()))),
+        ExField::RequestType => out.extend(x.request_type_name().map(|s| ExValue::Str(Borrowed(s)))),
         ExField::Endpoint => out.extend(x.endpoint.map(|e| ExValue::Str(Borrowed(e.name())))),
         ExField::Session => out.extend(x.session.map(|s| int(s as i128))),
         ExField::Method => {

@@ -24,11 +24,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use mapiscope_capture::mapi::{Kind, MapiExchange, SessionSummary};
+use mapiscope_capture::mapi::{response_code_name, Kind, MapiExchange, SessionSummary};
 use mapiscope_codec::json::string as json_string;
 use mapiscope_codec::{Dissection, Field, Value};
 
-use crate::fields::{body_lengths, is_error, request_type_name};
+use crate::fields::{body_lengths, is_error};
 
 /// The fields the statistics read, as addresses (nodes are matched by field identity, not by key
 /// text: one comparison per node).
@@ -181,7 +181,7 @@ impl Stats {
     /// Adds one exchange.
     pub fn add(&mut self, x: &MapiExchange) {
         self.exchanges += 1;
-        let rt = request_type_name(x).map_or_else(
+        let rt = x.request_type_name().map_or_else(
             || match x.kind {
                 Kind::Mapi => String::from("MAPI/HTTP (unknown type)"),
                 _ => String::from("HTTP"),
@@ -316,10 +316,6 @@ impl Stats {
 pub struct Report<'a> {
     stats: &'a Stats,
     sessions: &'a [SessionSummary],
-}
-
-fn response_code_name(c: u32) -> &'static str {
-    mapiscope_codec::tree::lookup(mapiscope_codec::mapihttp::fields::RESPONSE_CODES, c.into()).unwrap_or("unknown")
 }
 
 fn return_value_name(v: u32) -> &'static str {

@@ -56,10 +56,6 @@ fn parse(args: &[String]) -> Result<Options, String> {
 }
 
 /// The cargo target directory (CARGO_TARGET_DIR when set, else `target/`).
-fn cargo_target() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
-}
-
 fn cargo(args: &[&str], envs: &[(&str, String)]) -> Result<(), String> {
     eprintln!("$ cargo {}", args.join(" "));
     let mut c = Command::new("cargo");
@@ -67,12 +63,7 @@ fn cargo(args: &[&str], envs: &[(&str, String)]) -> Result<(), String> {
     for (k, v) in envs {
         c.env(k, v);
     }
-    let s = c.status().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if s.success() {
-        Ok(())
-    } else {
-        Err(format!("cargo {} failed ({s})", args.join(" ")))
-    }
+    crate::wasm::run_cmd(&mut c)
 }
 
 /// One row of the printed table.
@@ -111,7 +102,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if root().join("crates/capture/benches/capture.rs").exists() {
         let envs = [("BENCH_CAPTURE_MB", opts.size_mb.to_string()), ("BENCH_CAPTURE_FORMATS", opts.formats.clone())];
         cargo(&["bench", "-p", "mapiscope-capture", "--bench", "capture"], &envs)?;
-        let path = cargo_target().join("bench-capture.json");
+        let path = crate::wasm::target_dir().join("bench-capture.json");
         let text = std::fs::read_to_string(&path).map_err(|e| format!("no {}: {e}", path.display()))?;
         let v = Json::parse(&text).ok_or("bench-capture.json is not JSON")?;
         for r in v.get("results").map(Json::items).unwrap_or_default() {
@@ -127,7 +118,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 native_full = rate;
             }
         }
-        let f = cargo_target().join("bench-capture").join(format!("{}MB.pcapng", opts.size_mb));
+        let f = crate::wasm::target_dir().join("bench-capture").join(format!("{}MB.pcapng", opts.size_mb));
         if f.exists() {
             capture_file = Some(f);
         }
@@ -139,14 +130,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let need_cli = opts.tshark || capture_file.is_none();
     let cli = if need_cli {
         cargo(&["build", "--release", "-p", "mapiscope"], &[])?;
-        Some(cargo_target().join("release/mapiscope"))
+        Some(crate::wasm::target_dir().join("release/mapiscope"))
     } else {
         None
     };
     let file = match capture_file {
         Some(f) => f,
         None => {
-            let f = cargo_target().join("bench-capture").join(format!("{}MB.pcapng", opts.size_mb));
+            let f = crate::wasm::target_dir().join("bench-capture").join(format!("{}MB.pcapng", opts.size_mb));
             if !f.exists() {
                 std::fs::create_dir_all(f.parent().unwrap_or(Path::new("."))).map_err(|e| e.to_string())?;
                 let cli = cli.as_ref().ok_or("no CLI")?;

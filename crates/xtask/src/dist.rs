@@ -22,90 +22,22 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::root;
-use crate::wasm::{output, run_cmd, target_dir};
 
-const TARGET: &str = "wasm32-unknown-unknown";
-
-fn wasm_bindgen_bin() -> PathBuf {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .unwrap_or_else(|| PathBuf::from(".cargo"));
-    let bin = home.join("bin/wasm-bindgen");
-    if bin.exists() {
-        bin
-    } else {
-        PathBuf::from("wasm-bindgen")
-    }
-}
 
 fn size(p: &Path) -> u64 {
     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
-}
-
-/// Brotli (quality 11) sizes of `files`, computed with Node's zlib; None without Node.
-fn brotli_sizes(files: &[PathBuf]) -> Option<Vec<u64>> {
-    let script = "const z=require('zlib'),fs=require('fs');\
-        for(const f of process.argv.slice(1)){console.log(z.brotliCompressSync(fs.readFileSync(f),\
-        {params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length)}";
-    let out = output(Command::new("node").arg("-e").arg(script).args(files))?;
-    out.lines().map(|l| l.trim().parse().ok()).collect()
 }
 
 fn copy(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::copy(from, to).map(|_| ()).map_err(|e| format!("copy {} → {}: {e}", from.display(), to.display()))
 }
 
-/// Builds the Yew UI into `out` (`mapiscope_web.js`, `mapiscope_web_bg.wasm`); returns the wasm
-/// size before wasm-opt.
+/// Builds the Yew UI into `out` (`mapiscope_web.js`, `mapiscope_web_bg.wasm`), size-tuned like the
+/// decoder package; returns the wasm size before wasm-opt.
 fn build_ui(out: &Path) -> Result<u64, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run_cmd(
-        Command::new(cargo)
-            .current_dir(root())
-            .args(["build", "-p", "mapiscope-web", "--target", TARGET, "--release"])
-            // Size-tuned like crates/wasm's build (same settings: the two builds share artifacts).
-            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z")
-            .env("CARGO_PROFILE_RELEASE_LTO", "fat")
-            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
-            .env("CARGO_PROFILE_RELEASE_DEBUG", "0")
-            .env("CARGO_PROFILE_RELEASE_PANIC", "abort"),
-    )?;
-    let built = target_dir().join(TARGET).join("release/mapiscope-web.wasm");
-    run_cmd(
-        Command::new(wasm_bindgen_bin())
-            .args(["--target", "web", "--no-typescript", "--out-name", "mapiscope_web", "--out-dir"])
-            .arg(out)
-            .arg(&built),
-    )?;
-    let wasm = out.join("mapiscope_web_bg.wasm");
-    let raw = size(&wasm);
-    let opt = root().join("node_modules/.bin/wasm-opt");
-    if opt.exists() {
-        let tmp = out.join("mapiscope_web_bg.opt.wasm");
-        run_cmd(
-            Command::new(opt)
-                .arg("-Oz")
-                .args([
-                    "--enable-bulk-memory",
-                    "--enable-nontrapping-float-to-int",
-                    "--enable-sign-ext",
-                    "--enable-mutable-globals",
-                    "--enable-reference-types",
-                    "--enable-multivalue",
-                ])
-                .arg(&wasm)
-                .arg("-o")
-                .arg(&tmp),
-        )?;
-        std::fs::rename(&tmp, &wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
-    } else {
-        eprintln!("xtask dist: wasm-opt not available: the UI wasm is not size-optimised");
-    }
-    Ok(raw)
+    crate::wasm::build_wasm("mapiscope-web", "mapiscope-web", "mapiscope_web", out, "z", false).map(|b| b.bindgen)
 }
 
 fn parse_out(args: &[String]) -> Result<PathBuf, String> {
@@ -158,7 +90,8 @@ fn build_site(out: &Path) -> Result<(), String> {
     let kb = |n: u64| format!("{:.1} KB", n as f64 / 1000.0);
     let ui = out.join("mapiscope_web_bg.wasm");
     let codec = pkg.join("mapiscope_wasm_bg.wasm");
-    match brotli_sizes(&loaded) {
+    let brotli: Option<Vec<u64>> = loaded.iter().map(|p| crate::wasm::brotli_size(p)).collect();
+    match brotli {
         Some(br) => {
             let total: u64 = br.iter().sum();
             let raw_total: u64 = loaded.iter().map(|p| size(p)).sum();

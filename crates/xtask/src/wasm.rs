@@ -170,7 +170,8 @@ fn size(p: &Path) -> Result<u64, String> {
     std::fs::metadata(p).map(|m| m.len()).map_err(|e| format!("{}: {e}", p.display()))
 }
 
-fn brotli_size(p: &Path) -> Option<u64> {
+/// Brotli (quality 11) size of a file, computed with Node's zlib; None without Node.
+pub(crate) fn brotli_size(p: &Path) -> Option<u64> {
     let script = "const z=require('zlib'),fs=require('fs');\
         const b=z.brotliCompressSync(fs.readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}});\
         console.log(b.length)";
@@ -192,32 +193,45 @@ fn opt_level() -> Result<String, String> {
     }
 }
 
-/// Builds the package into `out` and returns the sizes of its wasm.
-pub fn build_pkg_sizes(out: &Path) -> Result<Sizes, String> {
-    let level = opt_level()?;
+/// Sizes of one wasm build: after cargo, after wasm-bindgen, after wasm-opt (None when unavailable).
+pub(crate) struct Built {
+    pub cargo: u64,
+    pub bindgen: u64,
+    pub opt: Option<u64>,
+}
+
+/// Builds `package` for wasm32 tuned for size (or `level`), runs wasm-bindgen `--target web` on its
+/// `artifact` (`<artifact>.wasm`) into `out` as `<out_name>.js` + `<out_name>_bg.wasm`, then
+/// wasm-opt at the same level. Used for the embedding package and for the web UI (same settings, so
+/// the two builds share artifacts).
+pub(crate) fn build_wasm(package: &str, artifact: &str, out_name: &str, out: &Path, level: &str, typescript: bool) -> Result<Built, String> {
     ensure_target()?;
     let mut build = Command::new(cargo());
     build
         .current_dir(root())
-        .args(["build", "-p", "mapiscope-wasm", "--target", TARGET, "--release"])
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", &level)
+        .args(["build", "-p", package, "--target", TARGET, "--release"])
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", level)
         .env("CARGO_PROFILE_RELEASE_LTO", "fat")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
         .env("CARGO_PROFILE_RELEASE_DEBUG", "0")
         .env("CARGO_PROFILE_RELEASE_PANIC", "abort");
     run_cmd(&mut build)?;
-    let built = target_dir().join(TARGET).join("release/mapiscope_wasm.wasm");
-    let mut sizes = Sizes { cargo: size(&built)?, ..Sizes::default() };
+    let built = target_dir().join(TARGET).join("release").join(format!("{artifact}.wasm"));
+    let cargo_size = size(&built)?;
 
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let bindgen = wasm_bindgen()?;
-    run_cmd(Command::new(bindgen).args(["--target", "web", "--out-name", "mapiscope_wasm", "--out-dir"]).arg(out).arg(&built))?;
-    let wasm = out.join("mapiscope_wasm_bg.wasm");
-    sizes.bindgen = size(&wasm)?;
+    let mut bindgen = Command::new(wasm_bindgen()?);
+    bindgen.args(["--target", "web"]);
+    if !typescript {
+        bindgen.arg("--no-typescript");
+    }
+    run_cmd(bindgen.args(["--out-name", out_name, "--out-dir"]).arg(out).arg(&built))?;
+    let wasm = out.join(format!("{out_name}_bg.wasm"));
+    let bindgen_size = size(&wasm)?;
 
-    match wasm_opt() {
+    let opt = match wasm_opt() {
         Some(opt) => {
-            let tmp = out.join("mapiscope_wasm_bg.opt.wasm");
+            let tmp = out.join(format!("{out_name}_bg.opt.wasm"));
             // The features rustc enables by default for wasm32-unknown-unknown.
             run_cmd(
                 Command::new(opt)
@@ -235,10 +249,22 @@ pub fn build_pkg_sizes(out: &Path) -> Result<Sizes, String> {
                     .arg(&tmp),
             )?;
             std::fs::rename(&tmp, &wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
-            sizes.opt = Some(size(&wasm)?);
+            Some(size(&wasm)?)
         }
-        None => eprintln!("xtask wasm: wasm-opt not available (npm missing?): the wasm is not size-optimised"),
-    }
+        None => {
+            eprintln!("xtask: wasm-opt not available (npm missing?): {out_name} is not size-optimised");
+            None
+        }
+    };
+    Ok(Built { cargo: cargo_size, bindgen: bindgen_size, opt })
+}
+
+/// Builds the package into `out` and returns the sizes of its wasm.
+pub fn build_pkg_sizes(out: &Path) -> Result<Sizes, String> {
+    let level = opt_level()?;
+    let built = build_wasm("mapiscope-wasm", "mapiscope_wasm", "mapiscope_wasm", out, &level, true)?;
+    let wasm = out.join("mapiscope_wasm_bg.wasm");
+    let mut sizes = Sizes { cargo: built.cargo, bindgen: built.bindgen, opt: built.opt, ..Sizes::default() };
     sizes.brotli = brotli_size(&wasm);
     sizes.gzip = gzip_size(&wasm);
 
