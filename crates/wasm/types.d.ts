@@ -183,3 +183,64 @@ export interface Summary {
   exchanges: number;
   sessions: number;
 }
+
+// ---- Display filters, statistics and exports (the viewer's filter bar, Statistics view, exports) ----
+//
+//   const check: FilterCheck = JSON.parse(checkFilter(text));      // as the user types
+//   const keys: FilterField[] = JSON.parse(filterFields());          // completion, once
+//   const f = DisplayFilter.compile(text);                           // throws Error(headline)
+//   let shown = []; for (let s = 0; s < cap.length; s += 500) shown.push(...cap.matchRange(f, s, s + 500));
+//   const st = new StatsBuilder(); cap.statsAdd(st, Uint32Array.from(shown));
+//   const report: StatsReport = JSON.parse(cap.statsReport(st));
+//   const csv = cap.csvHeader(null) + cap.csvRows(Uint32Array.from(shown), null);
+//   const json = `{"exchanges":[${cap.exchangesJson(Uint32Array.from(shown))}],"sessions":${cap.sessions()}}`;
+//   const filterText = cap.filterForNode(x.index, node.abbrev, node.source, node.offset, node.length);
+
+/** `checkFilter(text)`: a valid filter, or where and why it is wrong (offsets in UTF-16 units of `text`). */
+export type FilterCheck =
+  | { valid: true; empty: boolean; needs_dissection: boolean }
+  | { valid: false; start: number; end: number; message: string; suggestion: string | null; headline: string };
+
+/** `filterFields()`: every filter key (as `mapiscope fields` lists them), sorted by key. */
+export interface FilterField {
+  key: string;
+  /** The field's name as the specification spells it (`RopId`), or the column name. */
+  name: string;
+  /** Storage type: "uint8", "uint32", "string", "bool", "none" (structure: presence only), … */
+  type: string;
+  description: string;
+}
+
+/** Service response time of a group: counts and seconds (null when no duration is known). */
+export interface Srt {
+  name: string;
+  count: number;
+  errors: number;
+  min: number | null;
+  mean: number | null;
+  p50: number | null;
+  p95: number | null;
+  max: number | null;
+}
+
+/** RopBuffer compression in one direction ([MS-OXCRPC] 2.2.2.1 RPC_HEADER_EXT). */
+export interface Compression {
+  units: number;
+  compressed: number;
+  /** Bytes on the wire (Size) and after decompression (SizeActual). */
+  size: number;
+  size_actual: number;
+  ratio: number | null;
+}
+
+/** `Capture.statsReport(builder)`: exactly `mapiscope stats --json`. */
+export interface StatsReport {
+  exchanges: number;
+  request_types: Srt[];
+  rops: Srt[];
+  response_codes: { code: number; name: string; count: number }[];
+  return_values: { value: number; name: string; count: number }[];
+  sessions: { index: number; user: string; endpoint: string; duration: number | null; requests: number; reconnects: number; pending: number }[];
+  bytes: { endpoint: string; exchanges: number; request: number; response: number }[];
+  compression: { request: Compression; response: Compression };
+}

@@ -252,5 +252,118 @@ impl Capture {
     }
 }
 
+/// Checks a display filter as the user types it (the Wireshark display-filter language of
+/// `mapiscope read -Y`): `{"valid":true,"empty","needs_dissection"}`, or
+/// `{"valid":false,"start","end","message","suggestion","headline"}` where `start..end` is the span of
+/// the mistake in UTF-16 offsets of `text`.
+#[wasm_bindgen(js_name = checkFilter)]
+pub fn check_filter(text: &str) -> String {
+    view::check_filter_json(text)
+}
+
+/// Every filter key, sorted: `[{"key","name","type","description"}]` (for completion).
+#[wasm_bindgen(js_name = filterFields)]
+pub fn filter_fields() -> String {
+    view::fields_json()
+}
+
+/// A compiled display filter, for [`Capture::match_range`].
+#[wasm_bindgen]
+pub struct DisplayFilter {
+    inner: mapiscope_filter::Filter,
+}
+
+#[wasm_bindgen]
+impl DisplayFilter {
+    /// Compiles a filter; throws an `Error` whose message is the mistake with its suggestion
+    /// (use [`check_filter`] for the span).
+    pub fn compile(text: &str) -> Result<DisplayFilter, JsError> {
+        mapiscope_filter::Filter::compile(text).map(|inner| DisplayFilter { inner }).map_err(|e| JsError::new(&e.headline()))
+    }
+
+    /// Whether the filter reads decoded trees (slower) rather than exchange-level values only.
+    #[wasm_bindgen(getter, js_name = needsDissection)]
+    pub fn needs_dissection(&self) -> bool {
+        self.inner.needs_dissection()
+    }
+
+    /// The filter's text.
+    #[wasm_bindgen(getter)]
+    pub fn text(&self) -> String {
+        self.inner.text().to_string()
+    }
+}
+
+/// Statistics being gathered over chosen exchanges ([`Capture::stats_add`]).
+#[wasm_bindgen]
+pub struct StatsBuilder {
+    inner: mapiscope_filter::stats::Stats,
+}
+
+#[wasm_bindgen]
+impl StatsBuilder {
+    /// No exchange counted yet.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> StatsBuilder {
+        StatsBuilder { inner: mapiscope_filter::stats::Stats::default() }
+    }
+}
+
+#[wasm_bindgen]
+impl Capture {
+    /// The indices in `start..end` (clamped to the capture) of the exchanges that match `filter`.
+    /// Trees are decoded only when the filter needs them; call it in chunks to show progress.
+    #[wasm_bindgen(js_name = matchRange)]
+    pub fn match_range_js(&mut self, filter: &DisplayFilter, start: usize, end: usize) -> Vec<u32> {
+        self.match_range(&filter.inner, start, end)
+    }
+
+    /// Adds these exchanges (decoded in full) to the statistics.
+    #[wasm_bindgen(js_name = statsAdd)]
+    pub fn stats_add_js(&mut self, stats: &mut StatsBuilder, indices: &[u32]) {
+        self.stats_add(&mut stats.inner, indices);
+    }
+
+    /// The statistics gathered, as `mapiscope stats --json` writes them (the sessions table has the
+    /// sessions of the counted exchanges).
+    #[wasm_bindgen(js_name = statsReport)]
+    pub fn stats_report_js(&self, stats: &StatsBuilder) -> String {
+        self.stats_report(&stats.inner)
+    }
+
+    /// The exchange objects of `read --json` (with their trees) for these indices, joined by
+    /// commas without brackets: an export assembles `{"exchanges":[…],"sessions":…,"diagnostics":…}`
+    /// from chunks.
+    #[wasm_bindgen(js_name = exchangesJson)]
+    pub fn exchanges_json_js(&mut self, indices: &[u32]) -> String {
+        self.exchanges_json(indices)
+    }
+
+    /// The header line of a CSV export: the list columns (`fields` null) or the filter keys given.
+    /// Throws for an unknown key.
+    #[wasm_bindgen(js_name = csvHeader)]
+    pub fn csv_header_js(&self, fields: Option<Vec<String>>) -> Result<String, JsError> {
+        Capture::csv_header(fields.as_deref()).map_err(|e| JsError::new(&e))
+    }
+
+    /// CSV lines (RFC 4180, CRLF) of these exchanges: the list columns, or the values of the filter
+    /// keys given (several occurrences joined by commas, like `read -T fields`).
+    #[wasm_bindgen(js_name = csvRows)]
+    pub fn csv_rows_js(&mut self, indices: &[u32], fields: Option<Vec<String>>) -> Result<String, JsError> {
+        self.csv_rows(indices, fields.as_deref()).map_err(|e| JsError::new(&e))
+    }
+
+    /// "Apply as filter": the filter text that selects the node of exchange `index` with this key
+    /// (`abbrev`) and span (`source`, `offset`, `length` as in the tree JSON), e.g.
+    /// `mapihttp.rop.id == 0x15`. Throws when there is no such node.
+    #[wasm_bindgen(js_name = filterForNode)]
+    pub fn filter_for_node_js(&mut self, index: usize, key: &str, source: usize, offset: usize, length: usize) -> Result<String, JsError> {
+        self.filter_for_node(index, key, source, offset, length).map_err(|e| JsError::new(&e))
+    }
+}
+
+mod view;
+
 #[cfg(test)]
 mod tests;

@@ -95,3 +95,82 @@ fn bare_bodies_open_as_one_exchange_with_derived_sources() {
     assert!(e.starts_with("not a bare body in hex or base64"), "{e}");
     assert!(Capture::open_bare_with(text.as_bytes(), "Nope", false).is_err());
 }
+
+/// The filters, statistics and exports of the viewer agree with the CLI's engine run over the full
+/// read (`read -Y`, `stats --json`, `read --json`).
+#[test]
+fn viewer_filters_stats_and_exports_match_the_full_read() {
+    use mapiscope_filter::stats::Stats;
+    use mapiscope_filter::Filter;
+    let bytes = sample("outlook.pcapng");
+    let full = mapi::read(&bytes, &Limits::default(), Mode::Full).unwrap();
+    let mut c = Capture::open_with(bytes, &mut |_, _| {}).unwrap();
+    let n = c.length();
+    for text in [
+        "mapihttp.request_type == \"Execute\"",
+        "mapihttp.rop.id == RopQueryRows",
+        "mapihttp.rop.queryrows || mapihttp.endpoint == nspi",
+        "!mapihttp.rop.release",
+        "mapihttp.exchange.duration > 0.01 && mapihttp.session == 0",
+        "",
+    ] {
+        let f = Filter::compile(text).unwrap();
+        let want: Vec<u32> = full.exchanges.iter().filter(|x| f.matches(x)).map(|x| x.index as u32).collect();
+        // In one go, and in chunks of 7 (the worker's way), in any order of earlier requests.
+        assert_eq!(c.match_range(&f, 0, n), want, "{text}");
+        let mut chunked = Vec::new();
+        for s in (0..n + 7).step_by(7) {
+            chunked.extend(c.match_range(&f, s, s + 7));
+        }
+        assert_eq!(chunked, want, "{text}");
+        assert!(!want.is_empty(), "{text} matches something in the sample");
+    }
+    assert!(c.match_range(&Filter::compile("mapihttp.rop.id == RopQueryRows").unwrap(), 0, n).len() < n);
+    // Stats over some exchanges, added out of order and in pieces = the CLI's over the same.
+    let f = Filter::compile("mapihttp.request_type == \"Execute\"").unwrap();
+    let chosen = c.match_range(&f, 0, n);
+    let mut want = Stats::default();
+    for x in full.exchanges.iter().filter(|x| f.matches(x)) {
+        want.add(x);
+    }
+    let mut got = Stats::default();
+    let (a, b) = chosen.split_at(chosen.len() / 2);
+    c.stats_add(&mut got, b);
+    c.stats_add(&mut got, a);
+    assert_eq!(c.stats_report(&got), want.report(&full.sessions).json());
+    assert!(c.stats_report(&got).contains("\"Execute\""));
+    // JSON export: the exchange objects of read --json.
+    let all: Vec<u32> = (0..n as u32).collect();
+    let doc = mapiscope_capture::json::document(&full);
+    let exported = c.exchanges_json(&all);
+    assert!(doc.starts_with(&format!("{{\"exchanges\":[{exported}]")), "export differs from read --json");
+    assert_eq!(c.exchanges_json(&[]), "");
+    // CSV: one line per exchange after the header, list columns or chosen fields.
+    let header = Capture::csv_header(None).unwrap();
+    assert_eq!(header, "No.,Time,Session,Endpoint,Request type,Status,X-ResponseCode,Elapsed (ms),Duration (s),Summary\r\n");
+    let rows = c.csv_rows(&chosen, None).unwrap();
+    assert_eq!(rows.matches("\r\n").count(), chosen.len());
+    assert!(rows.starts_with(&format!("{},", chosen[0] + 1)));
+    assert!(rows.lines().all(|l| l.contains(",emsmdb,Execute,")), "{rows}");
+    let keys = vec![String::from("mapihttp.exchange.number"), String::from("mapihttp.rop.id")];
+    assert_eq!(Capture::csv_header(Some(&keys)).unwrap(), "mapihttp.exchange.number,mapihttp.rop.id\r\n");
+    let rows = c.csv_rows(&chosen, Some(&keys)).unwrap();
+    let first = rows.lines().next().unwrap();
+    assert!(first.starts_with(&format!("{},\"", chosen[0] + 1)) || first.starts_with(&format!("{},0x", chosen[0] + 1)), "{first}");
+    let bad = vec![String::from("mapihttp.rop.querrows")];
+    assert!(Capture::csv_header(Some(&bad)).unwrap_err().contains("did you mean \"mapihttp.rop.queryrows\""));
+    assert!(c.csv_rows(&chosen, Some(&bad)).is_err());
+    // Apply as filter: the node's filter selects its exchange.
+    let i = chosen[0] as usize;
+    let x = &full.exchanges[i];
+    let d = x.dissection.as_ref().unwrap();
+    let node = d.nodes.iter().find(|nd| nd.field.key == "mapihttp.rop.id").unwrap();
+    let text = c.filter_for_node(i, "mapihttp.rop.id", usize::from(node.source), node.offset as usize, node.length as usize).unwrap();
+    assert!(text.starts_with("mapihttp.rop.id == 0x"), "{text}");
+    assert!(c.match_range(&Filter::compile(&text).unwrap(), 0, n).contains(&(i as u32)));
+    assert_eq!(c.filter_for_node(i, "mapihttp.autodiscover", 0, 0, 0).unwrap(), "mapihttp.exchange.kind == \"autodiscover\"");
+    assert_eq!(c.filter_for_node(i, "mapihttp.connect.userdn", 0, 0, 0).unwrap(), "mapihttp.connect.userdn");
+    assert!(Filter::compile("mapihttp.exchange.kind == \"autodiscover\"").is_ok());
+    assert!(c.filter_for_node(i, "no.such.key", 0, 0, 0).is_err());
+    assert!(c.filter_for_node(n, "mapihttp.rop.id", 0, 0, 0).is_err());
+}

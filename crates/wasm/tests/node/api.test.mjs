@@ -13,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 const pkg = process.env.MAPISCOPE_WASM_PKG ? path.resolve(process.env.MAPISCOPE_WASM_PKG) : path.join(root, "target/wasm-pkg");
 const api = await import(pathToFileURL(path.join(pkg, "mapiscope_wasm.js")).href);
 api.initSync({ module: fs.readFileSync(path.join(pkg, "mapiscope_wasm_bg.wasm")) });
-const { version, decode, read, Capture } = api;
+const { version, decode, read, Capture, checkFilter, filterFields, DisplayFilter, StatsBuilder } = api;
 
 const sample = (name) => new Uint8Array(fs.readFileSync(path.join(root, "tests/samples", name)));
 const hex = (name) => {
@@ -31,6 +31,10 @@ const cliRead = (file) => {
     encoding: "utf8",
   });
 };
+
+/** `mapiscope ARGS…` from the workspace's CLI (stdout). */
+const cli = (...args) =>
+  execFileSync(process.env.CARGO || "cargo", ["run", "--quiet", "-p", "mapiscope", "--", ...args], { cwd: root, maxBuffer: 1 << 30, encoding: "utf8" });
 
 /** Every node of a tree, depth first. */
 function* nodes(n) {
@@ -204,4 +208,81 @@ test("Capture.openBare: a pasted hex body, with its decompressed payload as a so
     cap.free();
   }
   assert.throws(() => Capture.openBare(new TextEncoder().encode("zz!"), "Execute", false), /not a bare body in hex or base64/);
+});
+
+test("display filters: checkFilter spans, filterFields, matchRange = read -Y", () => {
+  const ok = JSON.parse(checkFilter('mapihttp.rop.id == RopQueryRows'));
+  assert.deepEqual(ok, { valid: true, empty: false, needs_dissection: true });
+  assert.deepEqual(JSON.parse(checkFilter("")), { valid: true, empty: true, needs_dissection: false });
+  // The span is in UTF-16 units of the JS string: after "ü" and an emoji (2 units).
+  const text = 'mapihttp.exchange.summary contains "ü😀" && mapihttp.rop.querrows';
+  const bad = JSON.parse(checkFilter(text));
+  assert.equal(bad.valid, false);
+  assert.equal(text.slice(bad.start, bad.end), "mapihttp.rop.querrows");
+  assert.equal(bad.suggestion, "mapihttp.rop.queryrows");
+  assert.match(bad.headline, /did you mean "mapihttp\.rop\.queryrows"/);
+  assert.throws(() => DisplayFilter.compile("mapihttp.rop.id == "), Error);
+
+  const fields = JSON.parse(filterFields());
+  const keys = fields.map((f) => f.key);
+  assert.deepEqual([...keys].sort(), keys);
+  assert.ok(keys.includes("mapihttp.rop.queryrows") && keys.includes("mapihttp.request_type"));
+  const cliKeys = cli("fields").trim().split("\n").map((l) => l.split("\t")[0]);
+  assert.deepEqual(new Set(keys), new Set(cliKeys), "the CLI's fields are the completion keys");
+
+  const file = path.join(root, "tests/samples/outlook.pcapng");
+  const cap = Capture.open(sample("outlook.pcapng"));
+  try {
+    for (const f of ['mapihttp.request_type == "Execute"', "mapihttp.rop.id == RopQueryRows", "mapihttp.endpoint == nspi || mapihttp.exchange.status >= 400"]) {
+      const want = JSON.parse(cli("read", file, "--json", "-Y", f)).exchanges.map((x) => x.index);
+      const df = DisplayFilter.compile(f);
+      const got = [];
+      for (let s = 0; s < cap.length; s += 5) got.push(...cap.matchRange(df, s, s + 5));
+      df.free();
+      assert.deepEqual(got, want, f);
+      assert.ok(want.length > 0 && want.length < cap.length, `${f}: ${want.length}`);
+    }
+  } finally {
+    cap.free();
+  }
+});
+
+test("statistics, CSV and JSON exports and Apply-as-filter over the displayed exchanges", () => {
+  const file = path.join(root, "tests/samples/outlook.pcapng");
+  const cap = Capture.open(sample("outlook.pcapng"));
+  try {
+    const all = Uint32Array.from({ length: cap.length }, (_, i) => i);
+    const st = new StatsBuilder();
+    cap.statsAdd(st, all.subarray(0, 10));
+    cap.statsAdd(st, all.subarray(10));
+    assert.deepEqual(JSON.parse(cap.statsReport(st)), JSON.parse(cli("stats", file, "--json")));
+    st.free();
+    const f = 'mapihttp.request_type == "Execute"';
+    const shown = cap.matchRange(DisplayFilter.compile(f), 0, cap.length);
+    const st2 = new StatsBuilder();
+    cap.statsAdd(st2, shown);
+    assert.deepEqual(JSON.parse(cap.statsReport(st2)), JSON.parse(cli("stats", file, "--json", "-Y", f)));
+
+    const doc = JSON.parse(`{"exchanges":[${cap.exchangesJson(shown)}]}`);
+    assert.deepEqual(doc.exchanges, JSON.parse(cli("read", file, "--json", "-Y", f)).exchanges);
+    const csv = cap.csvHeader(null) + cap.csvRows(shown, null);
+    const lines = csv.split("\r\n").filter((l) => l);
+    assert.equal(lines.length, shown.length + 1);
+    assert.match(lines[1], /^\d+,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6},\d+,emsmdb,Execute,200,/);
+    const keys = ["mapihttp.exchange.number", "mapihttp.rop.id"];
+    const fieldsCsv = cap.csvRows(shown, keys).split("\r\n").filter((l) => l);
+    const tshark = cli("read", file, "-Y", f, "-T", "fields", "-e", keys[0], "-e", keys[1], "-E", "separator=,", "-E", "quote=d").trim().split("\n");
+    assert.equal(fieldsCsv.length, tshark.length);
+    assert.equal(fieldsCsv[0].split(",")[0], tshark[0].split(",")[0].replaceAll('"', ""));
+    assert.throws(() => cap.csvHeader(["mapihttp.rop.querrows"]), /did you mean/);
+
+    const x = JSON.parse(cap.exchange(shown[0]));
+    const rop = [...nodes(x.request)].find((n) => n.abbrev === "mapihttp.rop.id");
+    const text = cap.filterForNode(shown[0], rop.abbrev, rop.source, rop.offset, rop.length);
+    assert.match(text, /^mapihttp\.rop\.id == 0x[0-9A-F]+$/);
+    assert.ok(cap.matchRange(DisplayFilter.compile(text), 0, cap.length).includes(shown[0]));
+    assert.throws(() => cap.filterForNode(shown[0], "no.such", 0, 0, 0), Error);
+  } finally {
+    cap.free();
+  }
 });
