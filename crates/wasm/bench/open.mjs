@@ -1,6 +1,7 @@
 // Capture.open throughput under Node: `node crates/wasm/bench/open.mjs FILE [PKG_DIR]`.
 // Prints MB/s of Capture.open, the wasm memory at the end (wasm memory never shrinks, so it is the
-// peak), the process's peak RSS, and the time of a few list/exchange calls.
+// peak), the process's peak RSS, the time of a few list/exchange calls, and of the viewer's display
+// filters (exchange-level and tree) and statistics over the whole capture.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -36,6 +37,24 @@ const lastMs = ms(t);
 t = process.hrtime.bigint();
 const next = cap.exchange(cap.length - 2);
 const prevMs = ms(t);
+// The viewer's filter bar: an exchange-level filter (index only) and a tree filter (every exchange
+// decoded), in the worker's chunks of 500; then statistics over all exchanges.
+const filterMs = (text) => {
+  const f = api.DisplayFilter.compile(text);
+  const t0 = process.hrtime.bigint();
+  let n = 0;
+  for (let s = 0; s < cap.length; s += 500) n += cap.matchRange(f, s, s + 500).length;
+  f.free();
+  return [ms(t0), n];
+};
+const [fx, nx] = filterMs('mapihttp.request_type == "Execute" && mapihttp.exchange.duration > 0.05');
+const [ft, nt] = filterMs("mapihttp.rop.id == RopQueryRows && mapihttp.rop.returnvalue == 0");
+t = process.hrtime.bigint();
+const st = new api.StatsBuilder();
+cap.statsAdd(st, Uint32Array.from({ length: cap.length }, (_, i) => i));
+const statsJson = cap.statsReport(st);
+const statsMs = ms(t);
+st.free();
 console.log(JSON.stringify({
   file: path.basename(file),
   mb: +mb.toFixed(1),
@@ -55,5 +74,12 @@ console.log(JSON.stringify({
   last_exchange_json_kb: Math.round(last.length / 1e3),
   previous_exchange_ms: Math.round(prevMs),
   previous_json_kb: Math.round(next.length / 1e3),
+  filter_exchange_ms: Math.round(fx),
+  filter_exchange_matches: nx,
+  filter_tree_ms: Math.round(ft),
+  filter_tree_mb_s: +(mb / (ft / 1000)).toFixed(1),
+  filter_tree_matches: nt,
+  stats_ms: Math.round(statsMs),
+  stats_json_kb: Math.round(statsJson.length / 1e3),
 }));
 cap.free();
