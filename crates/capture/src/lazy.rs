@@ -22,10 +22,10 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use mapiscope_codec::json::{node, sources, string};
-use mapiscope_codec::{decode_exchange_in, Dissection, RequestType, Session, Severity, Source};
+use mapiscope_codec::{decode_exchange_in, Dissection, Session, Severity, Source};
 
 use crate::json::{exchange_head, opt_f64, opt_num, opt_str};
-use crate::mapi::{analyze_with, response_code_name, scan_envelope, Kind, MapiCapture, MapiExchange, Mode};
+use crate::mapi::{analyze_with, decodable_bodies, establishes_context, response_code_name, scan_envelope, starts_new_context, Kind, MapiCapture, MapiExchange, Mode};
 use crate::model::{Format, HttpCapture, HttpExchange, HttpResponse, Limits, ReadError};
 
 /// A copy of a session's decoding context is kept every this many exchanges of the session.
@@ -299,22 +299,17 @@ fn envelope_prefix(body: &[u8]) -> &[u8] {
     }
 }
 
-/// Decodes one MAPI/HTTP exchange of a session as [`Mode::Full`] does: a Connect or Bind after a
-/// successful one starts a new Session Context ([MS-OXCMAPIHTTP] 3.1.5.1: a reconnect gets new
-/// handles), a non-2xx response without a body is not decoded.
+/// Decodes one MAPI/HTTP exchange of a session as [`Mode::Full`] does, with its rules
+/// ([`decodable_bodies`], [`starts_new_context`], [`establishes_context`]).
 fn decode_step<'a>(cur: &mut Cursor, x: &MapiExchange, ex: &'a HttpExchange) -> Option<(Dissection<'a>, Option<u32>, Option<u32>)> {
     let rt = x.request_type?;
-    let connect_like = matches!(rt, RequestType::Connect | RequestType::Bind);
-    if connect_like && ex.request.is_some() && cur.connected {
+    if starts_new_context(Some(rt), ex, cur.connected) {
         cur.ctx = Session::default();
     }
-    let ok = |r: &HttpResponse| (200..300).contains(&r.status);
-    let req = ex.request.as_ref().map(|r| r.body.as_slice());
-    let resp = ex.response.as_ref().filter(|r| !r.body.is_empty() || ok(r)).map(|r| r.body.as_slice());
+    let (req, resp) = decodable_bodies(ex);
     let (d, _) = decode_exchange_in(&mut cur.ctx, rt, req, resp);
     let (rq, rs) = mapiscope_codec::json::roots(&d, req.is_some(), resp.is_some());
-    let success = ex.response.as_ref().is_some_and(ok) && x.response_code.unwrap_or(0) == 0;
-    if connect_like && success {
+    if establishes_context(Some(rt), ex, x.response_code) {
         cur.connected = true;
     }
     Some((d, rq, rs))

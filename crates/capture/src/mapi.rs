@@ -809,6 +809,29 @@ fn shorten(s: &str) -> String {
     }
 }
 
+/// The bodies the decoder reads: the request body, and the response body unless the response is a
+/// non-2xx one without a body (a 401 during authentication has nothing to decode). Shared by
+/// [`Mode::Full`] and the lazy viewer ([`crate::lazy`]) so both decode the same.
+pub(crate) fn decodable_bodies(ex: &HttpExchange) -> (Option<&[u8]>, Option<&[u8]>) {
+    let req = ex.request.as_ref().map(|r| r.body.as_slice());
+    let resp = ex.response.as_ref().filter(|r| !r.body.is_empty() || (200..300).contains(&r.status)).map(|r| r.body.as_slice());
+    (req, resp)
+}
+
+/// Whether a Connect or Bind request starts a new Session Context in a session whose context was
+/// established before (`connected`): [MS-OXCMAPIHTTP] 3.1.5.1, a reconnect gets new handles.
+pub(crate) fn starts_new_context(rt: Option<RequestType>, ex: &HttpExchange, connected: bool) -> bool {
+    connected && ex.request.is_some() && matches!(rt, Some(RequestType::Connect | RequestType::Bind))
+}
+
+/// Whether the exchange establishes a Session Context: a Connect or Bind with a 2xx response and
+/// X-ResponseCode 0 (or none).
+pub(crate) fn establishes_context(rt: Option<RequestType>, ex: &HttpExchange, response_code: Option<u32>) -> bool {
+    matches!(rt, Some(RequestType::Connect | RequestType::Bind))
+        && ex.response.as_ref().is_some_and(|r| (200..300).contains(&r.status))
+        && response_code.unwrap_or(0) == 0
+}
+
 fn mapi_exchange(x: &mut MapiExchange, mut ex: HttpExchange, mode: Mode, t: &mut Tracker) {
     let req = ex.request.as_ref();
     let resp = ex.response.as_ref();
@@ -858,21 +881,17 @@ fn mapi_exchange(x: &mut MapiExchange, mut ex: HttpExchange, mode: Mode, t: &mut
 
     // A Connect/Bind in a session whose context was established before starts a new context.
     let mut reconnect = false;
-    if connect_like && req.is_some() {
-        if let Some(st) = t.state.get_mut(s) {
-            if st.connected {
-                st.ctx = Session::default();
-                reconnect = true;
-            }
+    if let Some(st) = t.state.get_mut(s) {
+        if starts_new_context(rt, &ex, st.connected) {
+            st.ctx = Session::default();
+            reconnect = true;
         }
     }
 
     // Decode.
     let mut env: Option<Envelope> = None;
     if let Some(rt) = rt {
-        let req_body = ex.request.as_ref().map(|r| r.body.as_slice());
-        // A non-2xx response with no body (401 during authentication) has nothing to decode.
-        let resp_body = ex.response.as_ref().filter(|r| !r.body.is_empty() || (200..300).contains(&r.status)).map(|r| r.body.as_slice());
+        let (req_body, resp_body) = decodable_bodies(&ex);
         match mode {
             Mode::Full => {
                 let mut scratch = Session::default();
@@ -947,7 +966,7 @@ fn mapi_exchange(x: &mut MapiExchange, mut ex: HttpExchange, mode: Mode, t: &mut
         }
     }
     if let Some(st) = t.state.get_mut(s) {
-        if connect_like && success {
+        if establishes_context(rt, &ex, x.response_code) {
             st.connected = true;
         }
         if x.response_code == Some(10) {
