@@ -34,13 +34,7 @@ const USAGE: &str = "usage: cargo xtask bench [--size MB] [--formats pcapng,pcap
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut o = Options { size_mb: 210, formats: "pcapng".into(), wasm: true, tshark: true };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let (key, inline) = match a.split_once('=') {
-            Some((k, v)) => (k, Some(v.to_string())),
-            None => (a.as_str(), None),
-        };
-        let mut value = || inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("{key} needs a value ({USAGE})"));
+    crate::options(args, USAGE, |key, value| {
         match key {
             "--size" => {
                 let v = value()?;
@@ -49,9 +43,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--formats" => o.formats = value()?,
             "--skip-wasm" => o.wasm = false,
             "--skip-tshark" => o.tshark = false,
-            other => return Err(format!("unknown option {other:?} ({USAGE})")),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     Ok(o)
 }
 

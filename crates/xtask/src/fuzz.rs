@@ -31,13 +31,7 @@ const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [--target T[,Tâ€¦]]â€
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut o = Options { seconds: 60, targets: Vec::new(), list: false };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let (key, inline) = match a.split_once('=') {
-            Some((k, v)) => (k, Some(v.to_string())),
-            None => (a.as_str(), None),
-        };
-        let mut value = || inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("{key} needs a value ({USAGE})"));
+    crate::options(args, USAGE, |key, value| {
         match key {
             "--seconds" => {
                 let v = value()?;
@@ -45,9 +39,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--target" => o.targets.extend(value()?.split(',').filter(|s| !s.is_empty()).map(String::from)),
             "--list" => o.list = true,
-            other => return Err(format!("unknown option {other:?} ({USAGE})")),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     Ok(o)
 }
 

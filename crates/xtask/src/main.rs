@@ -22,6 +22,28 @@ pub fn root() -> PathBuf {
     here.parent().and_then(|p| p.parent()).map(PathBuf::from).unwrap_or(here)
 }
 
+/// Walks command-line options: `--flag`, `--key value` and `--key=value`. For each option `on(key,
+/// value)` is called, where `value()` takes the option's value (after `=`, else the next argument);
+/// `on` returns false for an unknown option, which becomes an error naming `usage`.
+pub fn options(
+    args: &[String],
+    usage: &str,
+    mut on: impl FnMut(&str, &mut dyn FnMut() -> Result<String, String>) -> Result<bool, String>,
+) -> Result<(), String> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (key, inline) = match a.split_once('=') {
+            Some((k, v)) => (k, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        let mut value = || inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("{key} needs a value ({usage})"));
+        if !on(key, &mut value)? {
+            return Err(format!("unknown option {key:?} ({usage})"));
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (cmd, rest) = match args.split_first() {
