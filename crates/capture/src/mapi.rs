@@ -572,6 +572,15 @@ pub fn response_code_name(code: u32) -> &'static str {
     mapiscope_codec::tree::lookup(mapiscope_codec::mapihttp::fields::RESPONSE_CODES, code.into()).unwrap_or("unknown")
 }
 
+/// Whether a response body's first two words after the meta-tags and additional headers —
+/// StatusCode and ErrorCode of the Connect ([MS-OXCMAPIHTTP] 2.2.4.1.2) and Bind (2.2.5.1.2)
+/// response bodies, StatusCode of a failure body (2.2.2.2) — say the request failed.
+fn status_or_error_code_set(body: &[u8]) -> bool {
+    let Some(off) = scan_envelope(body).body_offset else { return false };
+    let word = |at: usize| body.get(off + at..off + at + 4).and_then(|b| <[u8; 4]>::try_from(b).ok()).map(u32::from_le_bytes);
+    word(0).is_some_and(|v| v != 0) || word(4).is_some_and(|v| v != 0)
+}
+
 fn num_header(ex: &HttpExchange, name: &str) -> Option<u64> {
     ex.response.as_ref().and_then(|r| r.header(name)).and_then(|v| v.trim().parse().ok())
 }
@@ -824,11 +833,12 @@ pub(crate) fn starts_new_context(rt: Option<RequestType>, ex: &HttpExchange, con
     connected && ex.request.is_some() && matches!(rt, Some(RequestType::Connect | RequestType::Bind))
 }
 
-/// Whether the exchange establishes a Session Context: a Connect or Bind with a 2xx response and
-/// X-ResponseCode 0 (or none).
+/// Whether the exchange establishes a Session Context: a Connect or Bind with a 2xx response,
+/// X-ResponseCode 0 (or none), and a body whose StatusCode and ErrorCode are 0 (when the body is
+/// still in `ex`; [`Mode::Full`] checks it before moving the body into the dissection).
 pub(crate) fn establishes_context(rt: Option<RequestType>, ex: &HttpExchange, response_code: Option<u32>) -> bool {
     matches!(rt, Some(RequestType::Connect | RequestType::Bind))
-        && ex.response.as_ref().is_some_and(|r| (200..300).contains(&r.status))
+        && ex.response.as_ref().is_some_and(|r| (200..300).contains(&r.status) && !status_or_error_code_set(&r.body))
         && response_code.unwrap_or(0) == 0
 }
 
@@ -876,6 +886,8 @@ fn mapi_exchange(x: &mut MapiExchange, mut ex: HttpExchange, mode: Mode, t: &mut
         _ => None,
     };
     let set = resp.map(|r| set_cookies(&r.headers)).unwrap_or_default();
+    // A Connect or Bind the body fails (StatusCode or ErrorCode ≠ 0) makes no Session Context.
+    let body_failed = connect_like && resp.is_some_and(|r| status_or_error_code_set(&r.body));
     let expiration = num_header(&ex, "X-ExpirationInfo");
     let pending_period = num_header(&ex, "X-PendingPeriod");
 
@@ -949,7 +961,7 @@ fn mapi_exchange(x: &mut MapiExchange, mut ex: HttpExchange, mode: Mode, t: &mut
     }
 
     // Session bookkeeping.
-    let success = status_ok && x.response_code.unwrap_or(0) == 0;
+    let success = status_ok && x.response_code.unwrap_or(0) == 0 && !body_failed;
     let mut gap: Option<(u64, u64)> = None;
     if let (Some((g, n)), Some(client)) = (&id.request_id, counter_client(&id)) {
         let last = t.state.get(s).and_then(|st| st.last_rid.clone());
@@ -966,7 +978,7 @@ fn mapi_exchange(x: &mut MapiExchange, mut ex: HttpExchange, mode: Mode, t: &mut
         }
     }
     if let Some(st) = t.state.get_mut(s) {
-        if establishes_context(rt, &ex, x.response_code) {
+        if establishes_context(rt, &ex, x.response_code) && !body_failed {
             st.connected = true;
         }
         if x.response_code == Some(10) {

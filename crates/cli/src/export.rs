@@ -171,10 +171,11 @@ impl Export {
         self.format != Format::Default
     }
 
-    /// Writes the `-T fields` header line if asked (call once before the exchanges).
+    /// Writes the `-T fields` header line if asked (call once before the exchanges). The keys are
+    /// not quoted, as tshark writes them with `-E quote=d`.
     pub fn write_header(&self, out: &mut impl Write) -> io::Result<()> {
         if let (Format::Fields, true, Some(e)) = (self.format, self.header, &self.extractor) {
-            let names: Vec<String> = e.fields().map(|f| self.quoted(f.key)).collect();
+            let names: Vec<String> = e.fields().map(|f| f.key.to_string()).collect();
             writeln!(out, "{}", names.join(&self.separator))?;
         }
         Ok(())

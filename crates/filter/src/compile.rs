@@ -215,6 +215,10 @@ impl<'t> Parser<'t> {
                 self.pos += 1;
                 let Some(ft) = self.bump() else { return Err(self.end_error("a field")) };
                 let field = self.field_at(ft)?;
+                if func == "len" && !Class::of(field.ty).is_textual() {
+                    // Wireshark's len() is the byte length of a string or bytes field.
+                    return Err(FilterError::new(ft.start, ft.end, format!("len() needs a string or bytes field; {} is {}", field.key, field.ty.name())).with_suggestion(format!("count({})", field.key)));
+                }
                 let s = self.slot(field);
                 match self.bump() {
                     Some(Token { tok: Tok::RParen, end, .. }) => {
@@ -239,6 +243,17 @@ impl<'t> Parser<'t> {
     }
 
     fn literal(&mut self, what: &str) -> Result<(Lit, usize, usize), FilterError> {
+        // A braced GUID `{C840A7DC-42C0-1A10-B4B9-08002B2FE182}`, as the tree and `-T fields` show
+        // GUIDs, is one literal (the braces touch the GUID).
+        if let (Some(Token { tok: Tok::LBrace, start, end: e1 }), Some(Token { tok: Tok::Word(w), start: s2, end: e2 }), Some(Token { tok: Tok::RBrace, start: s3, end })) =
+            (self.toks.get(self.pos), self.toks.get(self.pos + 1), self.toks.get(self.pos + 2))
+        {
+            if e1 == s2 && e2 == s3 && w.len() == 36 && value::parse_guid(w).is_some() {
+                let lit = (Lit::Word(format!("{{{w}}}")), *start, *end);
+                self.pos += 3;
+                return Ok(lit);
+            }
+        }
         match self.bump() {
             Some(Token { tok: Tok::Word(w), start, end }) => Ok((Lit::Word(w.clone()), *start, *end)),
             Some(Token { tok: Tok::Str(s), start, end }) => Ok((Lit::Str(s.clone()), *start, *end)),
@@ -249,6 +264,12 @@ impl<'t> Parser<'t> {
 
     fn test(&mut self) -> Result<Node, FilterError> {
         let (lhs, class, field, lstart, lend) = self.lhs()?;
+        // count() and len() give numbers: the field's value names and type do not apply.
+        let func = match lhs {
+            Lhs::Field(_) => None,
+            Lhs::Count(_) => Some("count"),
+            Lhs::Len(_) => Some("len"),
+        };
         let Some(op) = self.peek() else { return Ok(Node::Test(Test { lhs, op: TestOp::Exists })) };
         let op_tok = op.tok.clone();
         let (ostart, oend) = (op.start, op.end);
@@ -273,12 +294,12 @@ impl<'t> Parser<'t> {
                     return Err(FilterError::new(ostart, oend, format!("{} is a boolean: only == and != apply", field.key)));
                 }
                 let (lit, s, e) = self.literal("a value")?;
-                TestOp::Cmp(c, literal(&lit, class, field, s, e)?)
+                TestOp::Cmp(c, literal(&lit, class, field, func, s, e)?)
             }
             Tok::Contains => {
                 self.pos += 1;
-                if !class.is_textual() {
-                    return Err(FilterError::new(ostart, oend, format!("\"contains\" needs a string or bytes field; {} is {}", field.key, field.ty.name())));
+                if func.is_some() || !class.is_textual() {
+                    return Err(FilterError::new(ostart, oend, format!("\"contains\" needs a string or bytes field; {}", what_lhs(field, func))));
                 }
                 let (lit, s, e) = self.literal("a string or byte string")?;
                 let v = match (&lit, class) {
@@ -293,8 +314,8 @@ impl<'t> Parser<'t> {
             }
             Tok::Matches => {
                 self.pos += 1;
-                if !class.is_textual() {
-                    return Err(FilterError::new(ostart, oend, format!("\"matches\" needs a string or bytes field; {} is {}", field.key, field.ty.name())));
+                if func.is_some() || !class.is_textual() {
+                    return Err(FilterError::new(ostart, oend, format!("\"matches\" needs a string or bytes field; {}", what_lhs(field, func))));
                 }
                 let (lit, s, e) = self.literal("a regular expression in quotes")?;
                 let re = regex_lite::RegexBuilder::new(lit.text())
@@ -314,18 +335,18 @@ impl<'t> Parser<'t> {
                     return Err(FilterError::new(ostart, oend, format!("\"&\" needs an integer field; {} is {}", field.key, field.ty.name())));
                 }
                 let (lit, s, e) = self.literal("a mask")?;
-                match convert(&lit, class, field, s, e)? {
+                match convert(&lit, class, field, func, s, e)? {
                     Val::Int(m) => TestOp::BitAnd(m),
                     _ => return Err(FilterError::new(s, e, "the mask must be an integer")),
                 }
             }
             Tok::In => {
                 self.pos += 1;
-                TestOp::In(self.set(class, field)?, false)
+                TestOp::In(self.set(class, field, func)?, false)
             }
             Tok::Not if self.toks.get(self.pos + 1).is_some_and(|t| t.tok == Tok::In) => {
                 self.pos += 2;
-                TestOp::In(self.set(class, field)?, true)
+                TestOp::In(self.set(class, field, func)?, true)
             }
             Tok::Word(_) | Tok::Str(_) => {
                 return Err(FilterError::new(ostart, oend, format!("expected an operator after {}", field.key)).with_suggestion("=="));
@@ -336,7 +357,7 @@ impl<'t> Parser<'t> {
         Ok(Node::Test(Test { lhs, op: test_op }))
     }
 
-    fn set(&mut self, class: Class, field: &'static Field) -> Result<Vec<(Literal, Option<Literal>)>, FilterError> {
+    fn set(&mut self, class: Class, field: &'static Field, func: Option<&str>) -> Result<Vec<(Literal, Option<Literal>)>, FilterError> {
         match self.bump() {
             Some(Token { tok: Tok::LBrace, .. }) => {}
             Some(t) => return Err(FilterError::new(t.start, t.end, format!("expected \"{{\" after \"in\", found {}", describe(&t.tok)))),
@@ -360,13 +381,13 @@ impl<'t> Parser<'t> {
                 _ => {}
             }
             let (lit, s, e) = self.literal("a value or \"}\"")?;
-            let lo = literal(&lit, class, field, s, e)?;
+            let lo = literal(&lit, class, field, func, s, e)?;
             let hi = if self.eat(&Tok::DotDot) {
                 let (lit2, s2, e2) = self.literal("the end of the range")?;
                 if matches!(class, Class::Bool) {
                     return Err(FilterError::new(s, e2, "ranges need an ordered field (numbers, strings, bytes)"));
                 }
-                Some(literal(&lit2, class, field, s2, e2)?)
+                Some(literal(&lit2, class, field, func, s2, e2)?)
             } else {
                 None
             };
@@ -378,6 +399,15 @@ impl<'t> Parser<'t> {
     }
 }
 
+/// What the left-hand side of a test is, for messages: `mapihttp.rop.id is uint8`, or
+/// `count() gives a number`.
+fn what_lhs(field: &Field, func: Option<&str>) -> String {
+    match func {
+        Some(f) => format!("{f}() gives a number"),
+        None => format!("{} is {}", field.key, field.ty.name()),
+    }
+}
+
 fn comparable(a: Class, b: Class) -> bool {
     use Class::*;
     matches!(
@@ -386,15 +416,21 @@ fn comparable(a: Class, b: Class) -> bool {
     )
 }
 
-/// A literal in the class of `field`, with its other readings.
-fn literal(lit: &Lit, class: Class, field: &'static Field, start: usize, end: usize) -> Result<Literal, FilterError> {
-    let main = convert(lit, class, field, start, end)?;
+/// A literal in the class of `field` (an integer for `count()`/`len()`: `func`), with its other
+/// readings.
+fn literal(lit: &Lit, class: Class, field: &'static Field, func: Option<&str>, start: usize, end: usize) -> Result<Literal, FilterError> {
+    let main = convert(lit, class, field, func, start, end)?;
     Ok(Literal::new(main, lit.text(), matches!(lit, Lit::Str(_))))
 }
 
-/// Converts a literal to the class of `field`.
-fn convert(lit: &Lit, class: Class, field: &'static Field, start: usize, end: usize) -> Result<Val<'static>, FilterError> {
+/// Converts a literal to the class of `field`, or to an integer for `count()`/`len()` (`func`).
+fn convert(lit: &Lit, class: Class, field: &'static Field, func: Option<&str>, start: usize, end: usize) -> Result<Val<'static>, FilterError> {
     let text = lit.text();
+    if let Some(func) = func {
+        return value::parse_int(text.trim())
+            .map(Val::Int)
+            .ok_or_else(|| FilterError::new(start, end, format!("{text:?} is not an integer ({func}() gives a number of {})", if func == "count" { "occurrences" } else { "bytes" })));
+    }
     let bad = |what: &str| FilterError::new(start, end, format!("{text:?} is not {what} (the type of {} is {})", field.key, field.ty.name()));
     match class {
         Class::Int => {
@@ -412,6 +448,8 @@ fn convert(lit: &Lit, class: Class, field: &'static Field, start: usize, end: us
                     let has_names = matches!(field.disp, Disp::Names(_) | Disp::NamesDec(_) | Disp::HexNamed(_) | Disp::Flags(_) | Disp::Lookup(_));
                     let mut e = if has_names {
                         FilterError::new(start, end, format!("{text:?} is neither a number nor a value name of {}", field.key))
+                    } else if text.trim().parse::<f64>().is_ok() {
+                        bad("an integer")
                     } else {
                         bad("a number")
                     };

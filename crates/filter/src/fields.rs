@@ -28,7 +28,7 @@ mapiscope_codec::fields! {
     METHOD: Text = "mapihttp.exchange.method", "Method", "The HTTP method of the request (POST)";
     URI: Text = "mapihttp.exchange.uri", "URI", "The request target (/mapi/emsmdb/?MailboxId=…)";
     STATUS: U16 = "mapihttp.exchange.status", "HTTP status", "The HTTP status code of the response";
-    DURATION: F64 [Disp::Unit("s")] = "mapihttp.exchange.duration", "Duration", "Seconds from the request to the last response byte (the response time)";
+    DURATION: F64 [Disp::Unit("s")] = "mapihttp.exchange.duration", "Duration", "Seconds from the request to the last response byte (the response time), to the microsecond";
     PENDING: U32 = "mapihttp.exchange.pending", "PENDING", "[MS-OXCMAPIHTTP] 2.2.7 PENDING meta-tags (keep-alives) in the response";
     SUMMARY: Text = "mapihttp.exchange.summary", "Summary", "The summary line of `mapiscope read` (request type and ROP names, …)";
     ROP: Text = "mapihttp.exchange.rop", "ROP", "The name of each ROP of an Execute's request (RopQueryRows): one occurrence per ROP, also in index mode";
@@ -81,6 +81,34 @@ pub fn suggest(key: &str) -> Option<&'static str> {
     }
     if let Some(f) = by_key(&format!("mapihttp.{lower}")) {
         return Some(f.key);
+    }
+    // Wireshark's keys for what the exchange-level fields hold.
+    const WIRESHARK: [(&str, &str); 9] = [
+        ("http.request.method", "mapihttp.exchange.method"),
+        ("http.request.uri", "mapihttp.exchange.uri"),
+        ("http.request.full_uri", "mapihttp.exchange.uri"),
+        ("http.response.code", "mapihttp.exchange.status"),
+        ("http.time", "mapihttp.exchange.duration"),
+        ("frame.number", "mapihttp.exchange.number"),
+        ("frame.time_epoch", "mapihttp.exchange.time"),
+        ("tcp.stream", "mapihttp.exchange.connection"),
+        ("http.request_number", "mapihttp.exchange.number"),
+    ];
+    if let Some((_, k)) = WIRESHARK.iter().find(|(w, _)| *w == lower) {
+        return by_key(k).map(|f| f.key);
+    }
+    // Another first label for the same path (`mapi.rop.id`).
+    if let Some((_, rest)) = lower.split_once('.') {
+        if let Some(f) = by_key(&format!("mapihttp.{rest}")) {
+            return Some(f.key);
+        }
+    }
+    // The start of keys (`mapihttp.rop`, `mapihttp.ro`): the shortest key it begins.
+    if lower.len() >= "mapihttp.".len() + 2 {
+        let under = all().filter(|f| f.key.starts_with(lower.as_str())).min_by(|a, b| a.key.len().cmp(&b.key.len()).then(a.key.cmp(b.key)));
+        if let Some(f) = under {
+            return Some(f.key);
+        }
     }
     if lower.len() > 200 {
         return None;
@@ -319,7 +347,7 @@ pub(crate) fn exchange_values<'a>(x: &'a MapiExchange, f: ExField, out: &mut Vec
             }
         }
         ExField::Status => out.extend(x.status.map(|s| int(s.into()))),
-        ExField::Duration => out.extend(x.duration.map(ExValue::Float)),
+        ExField::Duration => out.extend(x.duration.map(|d| ExValue::Float(to_micros(d)))),
         ExField::Pending => {
             if x.kind == Kind::Mapi {
                 out.push(int(x.pending.into()));
@@ -349,6 +377,18 @@ pub(crate) fn exchange_values<'a>(x: &'a MapiExchange, f: ExField, out: &mut Vec
         }
         ExField::ResponseCode => out.extend(x.response_code.map(|c| int(c.into()))),
         ExField::ElapsedTime => out.extend(x.elapsed_ms.map(|c| int(c.into()))),
+    }
+}
+
+/// Seconds rounded to the microsecond. Capture times are seconds since 1970 in an f64, whose
+/// resolution there is about 0.24 µs: a difference of two such times carries that noise
+/// (0.003999948 for 4 ms), which would defeat `mapihttp.exchange.duration == 0.004` and clutter
+/// exports and statistics.
+pub fn to_micros(s: f64) -> f64 {
+    if s.is_finite() && s.abs() < 1e12 {
+        (s * 1e6).round() / 1e6
+    } else {
+        s
     }
 }
 
@@ -384,6 +424,12 @@ mod tests {
         assert_eq!(suggest("rop.queryrows"), Some("mapihttp.rop.queryrows"));
         assert_eq!(suggest("mapihttp.request_typ"), Some("mapihttp.request_type"));
         assert_eq!(suggest("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"), None);
+        // The start of keys, Wireshark's keys, another first label.
+        assert_eq!(suggest("mapihttp.ro"), Some("mapihttp.rop.id"));
+        assert_eq!(suggest("mapihttp.rop"), Some("mapihttp.rop.id"));
+        assert_eq!(suggest("http.request.method"), Some("mapihttp.exchange.method"));
+        assert_eq!(suggest("frame.number"), Some("mapihttp.exchange.number"));
+        assert_eq!(suggest("mapi.rop.id"), Some("mapihttp.rop.id"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
     }

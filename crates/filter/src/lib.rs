@@ -23,7 +23,7 @@
 //!   `xor`, `or`.
 //! - Literals: numbers in decimal, hex (`0x15`), octal (`017`, `0o17`) and binary (`0b101`), with a
 //!   sign; floats; `"strings"` with C escapes and raw `r"strings"`; `true`/`false`; byte strings
-//!   `aa:bb:cc` (also `aa-bb-cc`, `aabbcc`); GUIDs `{…}` as strings; value names of the field
+//!   `aa:bb:cc` (also `aa-bb-cc`, `aabbcc`); GUIDs with or without braces or quotes; value names of the field
 //!   (`RopQueryRows`, `ContextNotFound`, `NotFound`), compared ignoring case, spaces and punctuation.
 //! - Occurrences (Wireshark's semantics): a field that occurs several times in an exchange matches
 //!   `==`, `<`, `contains`, `matches`, `in` if any occurrence does; `!=` means "present, and no
@@ -94,16 +94,41 @@ impl FilterError {
     }
 
     /// Three lines for a terminal: the headline with the byte offset, the filter, and a caret line
-    /// under the mistake (columns counted in characters).
+    /// under the mistake (columns counted in terminal cells: [`display_width`]).
     pub fn render(&self, text: &str) -> String {
-        let col = text.get(..self.start).map_or(0, |s| s.chars().count());
-        let width = text.get(self.start..self.end).map_or(0, |s| s.chars().count()).max(1);
+        let cells = |s: &str| s.chars().map(display_width).sum::<usize>();
+        let col = text.get(..self.start).map_or(0, cells);
+        let width = text.get(self.start..self.end).map_or(0, cells).max(1);
         let shown: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         let mut carets = String::from("^");
         for _ in 1..width {
             carets.push('~');
         }
         format!("filter error at offset {}: {}\n    {}\n    {}{}", self.start, self.headline(), shown, " ".repeat(col), carets)
+    }
+}
+
+/// The terminal cells a character takes in a monospace font: 0 for combining marks, zero-width
+/// joiners and variation selectors, 2 for East Asian wide and fullwidth characters and emoji
+/// (Unicode UAX #11 W/F ranges, simplified), else 1. Control characters are shown as one space.
+pub fn display_width(c: char) -> usize {
+    let u = u32::from(c);
+    let zero = matches!(u, 0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A | 0x064B..=0x065F
+        | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x200B..=0x200F | 0x20D0..=0x20FF | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F
+        | 0xE0100..=0xE01EF);
+    let wide = matches!(u, 0x1100..=0x115F | 0x231A..=0x231B | 0x2329..=0x232A | 0x23E9..=0x23EC | 0x25FD..=0x25FE
+        | 0x2614..=0x2615 | 0x2648..=0x2653 | 0x26AA..=0x26AB | 0x26BD..=0x26BE | 0x26F5 | 0x26FA | 0x26FD | 0x2705
+        | 0x2728 | 0x274C | 0x2753..=0x2755 | 0x2757 | 0x2795..=0x2797 | 0x27B0 | 0x27BF | 0x2B50 | 0x2B55
+        | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xA960..=0xA97F
+        | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE10..=0xFE19 | 0xFE30..=0xFE6F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F | 0x1F680..=0x1F6FF | 0x1F900..=0x1F9FF | 0x1FA70..=0x1FAFF | 0x20000..=0x2FFFD
+        | 0x30000..=0x3FFFD);
+    if zero {
+        0
+    } else if wide {
+        2
+    } else {
+        1
     }
 }
 
@@ -127,5 +152,12 @@ mod tests {
         // Columns count characters, not bytes.
         let e = FilterError::new(4, 5, "x");
         assert!(e.render("é = b").ends_with("\n       ^"), "{}", e.render("é = b"));
+        // Wide characters take two cells, combining marks none: the caret stays under the mistake.
+        let t = "\"日本\" == x";
+        let e = FilterError::new(t.find('x').unwrap(), t.len(), "x");
+        assert!(e.render(t).ends_with(&format!("\n    {}^", " ".repeat(10))), "{}", e.render(t));
+        let t = "e\u{301} 🙂 y";
+        let e = FilterError::new(t.find('y').unwrap(), t.len(), "y");
+        assert!(e.render(t).ends_with(&format!("\n    {}^", " ".repeat(5))), "{}", e.render(t));
     }
 }

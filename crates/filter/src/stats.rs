@@ -7,12 +7,15 @@
 //! `mapiscope_capture::mapi::analyze_with`), then [`Stats::report`] with the capture's sessions.
 //!
 //! Definitions:
-//! - **Response time**: the exchange's duration (request sent → last response byte), seconds.
+//! - **Response time**: the exchange's duration (request sent → last response byte), seconds to
+//!   the microsecond ([`to_micros`]); a session's duration likewise.
 //!   Percentiles are nearest-rank (`p50` of 1, 2, 3, 4 is 2). Every ROP of an Execute gets its
 //!   Execute's response time (ROPs have no timing of their own on the wire).
-//! - **Errors of a request type**: exchanges with a transport error (HTTP ≥ 400, X-ResponseCode ≠ 0,
-//!   missing or truncated response; [`crate::fields::is_error`]), a failure body (StatusCode ≠ 0,
-//!   [MS-OXCMAPIHTTP] 2.2.4) or an ErrorCode ≠ 0.
+//! - **Errors of a request type**: exchanges the server failed or did not answer: HTTP status ≥ 400,
+//!   X-ResponseCode ≠ 0 ([MS-OXCMAPIHTTP] 2.2.3.3.3), no response or one the capture cuts, a
+//!   failure body (StatusCode ≠ 0, 2.2.2.2) or an ErrorCode ≠ 0 (2.2.4, 2.2.5). A response whose
+//!   request is not in the capture is judged by its status alone; ROPs failing inside a
+//!   successful Execute are errors of those ROPs, not of the Execute.
 //! - **ROPs**: counted from the request RopsList ([MS-OXCROPS] 2.2.1), plus the response-only ROPs
 //!   (RopNotify, RopPending, RopBackoff, RopBufferTooSmall); an Execute without a request counts its
 //!   response ROPs. **Errors of a ROP**: response ROPs of that RopId with ReturnValue ≠ 0.
@@ -26,9 +29,9 @@ use std::sync::OnceLock;
 
 use mapiscope_capture::mapi::{response_code_name, Kind, MapiExchange, SessionSummary};
 use mapiscope_codec::json::string as json_string;
-use mapiscope_codec::{Dissection, Field, Value};
+use mapiscope_codec::{Dissection, Field, Severity, Value};
 
-use crate::fields::{body_lengths, is_error};
+use crate::fields::{body_lengths, is_error, to_micros};
 
 /// The fields the statistics read, as addresses (nodes are matched by field identity, not by key
 /// text: one comparison per node).
@@ -166,6 +169,8 @@ pub struct Stats {
     pub bytes: BTreeMap<&'static str, Bytes>,
     /// RopBuffer compression: request, response.
     pub compression: [Compression; 2],
+    /// MAPI/HTTP exchanges without an X-ResponseCode (an HTTP error without it, or no response).
+    pub response_code_missing: u64,
     sessions: BTreeMap<usize, SessionCount>,
 }
 
@@ -175,6 +180,19 @@ fn uint(v: &Value) -> Option<u64> {
         Value::Int(x) => u64::try_from(*x).ok(),
         _ => None,
     }
+}
+
+/// Whether the server failed the exchange or did not answer it (the request-type error count,
+/// before the body's StatusCode and ErrorCode): HTTP status 400 or more, X-ResponseCode not 0, a
+/// request without a response, or a message the capture cuts (an error diagnostic: response
+/// incomplete, TCP gap inside a message). A response whose request is not in the capture (the
+/// capture started while it was pending) is not a failure, nor are the other capture warnings
+/// that [`is_error`] counts.
+fn failed(x: &MapiExchange) -> bool {
+    x.status.is_some_and(|s| s >= 400)
+        || x.response_code.is_some_and(|c| c != 0)
+        || (x.status.is_none() && is_error(x))
+        || x.diagnostics.iter().any(|d| d.severity >= Severity::Error)
 }
 
 impl Stats {
@@ -191,14 +209,15 @@ impl Stats {
         let d = x.dissection.as_ref();
         // One pass over the tree: ROPs, ReturnValues, RopBuffer units, and failure status codes.
         let failed_body = d.is_some_and(|d| self.add_rops(x, d));
-        let failed = is_error(x) || failed_body;
+        let failed = failed(x) || failed_body;
         let srt = self.request_types.entry(rt).or_default();
         srt.count += 1;
         srt.errors += u64::from(failed);
-        srt.times.extend(x.duration);
+        srt.times.extend(x.duration.map(to_micros));
         if x.kind == Kind::Mapi {
-            if let Some(rc) = x.response_code {
-                *self.response_codes.entry(rc).or_default() += 1;
+            match x.response_code {
+                Some(rc) => *self.response_codes.entry(rc).or_default() += 1,
+                None => self.response_code_missing += 1,
             }
         }
         let ep = match (x.kind, x.endpoint) {
@@ -258,7 +277,7 @@ impl Stats {
                         let name = mapiscope_codec::rops::rop_name(id).map_or("(unknown RopId)", |r| r.name);
                         let s = self.rops.entry(name).or_default();
                         s.count += 1;
-                        s.times.extend(x.duration);
+                        s.times.extend(x.duration.map(to_micros));
                     }
                 }
                 Key::ReturnValue if !in_request(i) => {
@@ -380,6 +399,18 @@ fn table(out: &mut String, title: &str, header: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(out, "{rule}\n");
 }
 
+/// Lines under a table (before its trailing blank line): what the table counts.
+fn note(out: &mut String, lines: &[&str]) {
+    if out.ends_with("\n\n") {
+        out.pop();
+    }
+    for l in lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
 fn srt_rows<'k>(groups: impl Iterator<Item = (&'k str, &'k Srt)>) -> Vec<Vec<String>> {
     groups
         .map(|(name, s)| {
@@ -404,10 +435,18 @@ impl Report<'_> {
         let mut h = SRT_HEADER;
         h[0] = "Request type";
         table(&mut out, "MAPI/HTTP service response time, per request type", &h, &srt_rows(s.request_types.iter().map(|(k, v)| (k.as_str(), v))));
+        note(&mut out, &[
+            "Time: request sent → last response byte. Errors: HTTP status ≥ 400, X-ResponseCode ≠ 0, no or cut response,",
+            "StatusCode or ErrorCode ≠ 0 in the body (a failing ROP is an error of that ROP, not of its Execute).",
+        ]);
         h[0] = "ROP";
         table(&mut out, "ROP service response time (the Execute's response time)", &h, &srt_rows(s.rops.iter().map(|(k, v)| (*k, v))));
+        note(&mut out, &["Count: ROPs of the Execute requests, and RopNotify/RopPending/RopBackoff/RopBufferTooSmall of responses.", "Errors: response ROPs with ReturnValue ≠ 0."]);
         let rows: Vec<Vec<String>> = s.response_codes.iter().map(|(c, n)| vec![c.to_string(), response_code_name(*c).to_string(), n.to_string()]).collect();
         table(&mut out, "X-ResponseCode", &["Code", "Name", "Responses"], &rows);
+        if s.response_code_missing > 0 {
+            note(&mut out, &[&format!("{} MAPI/HTTP exchanges have no X-ResponseCode (HTTP error, or no response).", s.response_code_missing)]);
+        }
         let rows: Vec<Vec<String>> =
             s.return_values.iter().map(|(v, n)| vec![format!("0x{v:08X}"), return_value_name(*v).to_string(), n.to_string()]).collect();
         table(&mut out, "ROP ReturnValue", &["Value", "Name", "ROPs"], &rows);
@@ -430,12 +469,18 @@ impl Report<'_> {
             })
             .collect();
         table(&mut out, "Sessions", &["Session", "User", "Endpoint", "Duration s", "Requests", "Reconnects", "PENDING"], &rows);
+        note(&mut out, &[
+            "Duration: first request → last response byte (or last request without a response). Reconnects: successful",
+            "Connect/Bind after the session's first (also the one after X-ResponseCode 10). PENDING: keep-alives in responses.",
+            "Requests and PENDING count the exchanges counted here (-Y); duration and reconnects are the whole session's.",
+        ]);
         let rows: Vec<Vec<String>> = s
             .bytes
             .iter()
             .map(|(e, b)| vec![e.to_string(), b.exchanges.to_string(), b.request.to_string(), b.response.to_string(), (b.request + b.response).to_string()])
             .collect();
         table(&mut out, "HTTP body bytes per endpoint", &["Endpoint", "Exchanges", "Client→server", "Server→client", "Total"], &rows);
+        note(&mut out, &["Bodies after de-chunking and Content-Encoding, of MAPI/HTTP and Autodiscover exchanges (other HTTP is not counted)."]);
         let rows: Vec<Vec<String>> = ["request", "response"]
             .iter()
             .zip(s.compression.iter())
@@ -457,7 +502,7 @@ impl Report<'_> {
 
     /// The same numbers as JSON:
     /// `{"exchanges", "request_types": [Srt], "rops": [Srt], "response_codes": [{"code","name","count"}],
-    /// "return_values": [{"value","name","count"}], "sessions": [{"index","user","endpoint",
+    /// "response_code_missing", "return_values": [{"value","name","count"}], "sessions": [{"index","user","endpoint",
     /// "duration","requests","reconnects","pending"}], "bytes": [{"endpoint","exchanges","request",
     /// "response"}], "compression": {"request": C, "response": C}}` with
     /// `Srt = {"name","count","errors","min","mean","p50","p95","max"}` (seconds; null without
@@ -497,7 +542,7 @@ impl Report<'_> {
             json_string(&mut out, response_code_name(*c));
             let _ = write!(out, ",\"count\":{n}}}");
         }
-        out.push_str("],\"return_values\":[");
+        let _ = write!(out, "],\"response_code_missing\":{},\"return_values\":[", s.response_code_missing);
         for (k, (v, n)) in s.return_values.iter().enumerate() {
             if k > 0 {
                 out.push(',');
@@ -523,7 +568,7 @@ impl Report<'_> {
             }
             out.push_str(",\"duration\":");
             match (x.first_time, x.last_time) {
-                (Some(a), Some(b)) if b >= a => num(&mut out, b - a),
+                (Some(a), Some(b)) if b >= a => num(&mut out, to_micros(b - a)),
                 _ => out.push_str("null"),
             }
             let _ = write!(out, ",\"requests\":{},\"reconnects\":{},\"pending\":{}}}", c.requests, x.reconnects, c.pending);
