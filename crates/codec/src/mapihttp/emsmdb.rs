@@ -103,8 +103,10 @@ pub fn request(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType, ctx: &mut C
 }
 
 /// Reads the type-specific part of a mailbox success response body (between ErrorCode and
-/// AuxiliaryBufferSize).
-pub fn response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType, ctx: &mut Context) -> R<()> {
+/// AuxiliaryBufferSize). `error_code` is the body's ErrorCode: an Execute that failed as a whole
+/// returns no ROP responses (RopBufferSize 0, as `pcbOut` is 0 when EcDoRpcExt2 fails, [MS-OXCRPC]
+/// 3.1.4.2), which is then no anomaly.
+pub fn response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType, ctx: &mut Context, error_code: u32) -> R<()> {
     match t {
         RequestType::Connect => {
             b.u32(c, &CONNECT_POLLS_MAX)?;
@@ -115,7 +117,12 @@ pub fn response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType, ctx: &mut 
         }
         RequestType::Execute => {
             b.u32(c, &EXECUTE_RESPONSE_FLAGS)?;
-            rop_buffer(b, c, Direction::Response, ctx)?;
+            if error_code != 0 && c.peek_u32() == Some(0) {
+                b.u32(c, &EXECUTE_ROP_BUFFER_SIZE)?;
+                b.diag_at(c, Severity::Note, format!("no ROP responses: the Execute failed with ErrorCode 0x{error_code:08X}"), 0);
+            } else {
+                rop_buffer(b, c, Direction::Response, ctx)?;
+            }
         }
         RequestType::NotificationWait => {
             b.u32(c, &NOTIFICATIONWAIT_EVENT_PENDING)?;

@@ -261,9 +261,9 @@ pub fn binary_response(b: &mut Builder<'_>, c: &mut Cur<'_>, t: RequestType, ctx
             trailing(b, c);
             return Ok(());
         }
-        b.u32(c, &fields::ERROR_CODE)?;
+        let error_code = b.u32(c, &fields::ERROR_CODE)?;
         match t.endpoint() {
-            Endpoint::Emsmdb => emsmdb::response(b, c, t, ctx)?,
+            Endpoint::Emsmdb => emsmdb::response(b, c, t, ctx, error_code)?,
             _ => crate::nspi::response(b, c, t)?,
         }
         aux_tail(b, c)?;

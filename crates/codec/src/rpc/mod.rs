@@ -169,6 +169,31 @@ mod tests {
         truncation_sweep(&body, false);
     }
 
+    /// An Execute that failed as a whole (ErrorCode ≠ 0) returns no ROP responses: an empty
+    /// RopBuffer is then expected (a note), not an anomaly; with ErrorCode 0 it stays a warning.
+    #[test]
+    fn failed_execute_with_empty_rop_buffer() {
+        let mut body = RESPONSE_PREFIX.to_vec();
+        for x in [0u32, 0x8004_0115, 0, 0, 0] {
+            body.extend_from_slice(&x.to_le_bytes());
+        }
+        let d = decode_response(RequestType::Execute, &body);
+        check_invariants(&d);
+        assert!(errors(&d).is_empty(), "{:?}", d.diagnostics);
+        let notes: Vec<&str> = d.diagnostics.iter().map(|x| x.message.as_str()).collect();
+        assert_eq!(notes, ["no ROP responses: the Execute failed with ErrorCode 0x80040115"]);
+        let (_, size) = d.find("mapihttp.execute.ropbuffersize").unwrap();
+        assert_eq!((uint(size), size.offset), (0, RESPONSE_PREFIX.len() as u32 + 12));
+        // The body goes on after RopBuffer: AuxiliaryBufferSize is read.
+        let (_, aux) = d.find("mapihttp.auxiliarybuffersize").unwrap();
+        assert_eq!(aux.offset, RESPONSE_PREFIX.len() as u32 + 16);
+        truncation_sweep(&body, true);
+        // ErrorCode 0 with an empty RopBuffer is still reported.
+        let ok = execute_response(&[]);
+        let d = decode_response(RequestType::Execute, &ok);
+        assert!(errors(&d).iter().any(|m| m.contains("RopBuffer is empty")), "{:?}", d.diagnostics);
+    }
+
     #[test]
     fn obfuscated_spec_payload() {
         let body = execute_request(&unit(XOR_MAGIC | LAST, &SPEC_ROP_INPUT));
