@@ -13,6 +13,24 @@
 //   {op:"source", id, cap, index, source} → {bytes}     (Capture.source, transferred)
 //   {op:"bare", id, name, text, requestType, direction}  → a bare hex/base64 body (Capture.openBare)
 //   {op:"close", id, cap}
+//
+// Display filters, statistics and exports (the engine of `mapiscope read -Y` / `stats` / `-T`):
+//   {op:"fields", id} → {json}                           (filterFields(): every key, for completion,
+//       with the descriptions from fields.json merged in)
+//   {op:"check", id, text} → {json, text}                (checkFilter(text): valid, or the mistake's span)
+//   {op:"filter", id, cap, text} → {indices: Uint32Array (transferred), total, matched, ms, needsDissection}
+//       Runs Capture.matchRange in chunks (500 exchanges when the filter reads trees, else 50,000),
+//       ~30 ms of work per slice, with {op:"progress", id, phase:"filtering", done, total} between
+//       slices. A newer `filter` (or `cancel`) for the same capture stops it: its reply is
+//       {ok:false, cancelled:true}. An empty text matches everything ({indices: null}).
+//   {op:"stats", id, cap, indices?: Uint32Array} → {json}   (statsAdd in chunks + statsReport:
+//       `mapiscope stats --json` over these exchanges, all when `indices` is missing; progress
+//       phase "statistics"; cancelled by a newer `stats`)
+//   {op:"export", id, cap, format:"json"|"csv", indices?: Uint32Array, fields?: string[]}
+//       → {blob, count}: a Blob assembled from chunks (JSON: the `read --json` document of these
+//       exchanges; CSV: the list columns, or the filter keys in `fields`); progress phase "exporting"
+//   {op:"nodeFilter", id, cap, index, key, source, offset, length} → {text}   (Capture.filterForNode)
+//   {op:"cancel", id, cap, what:"filter"|"stats"}
 
 import init, * as wasm from "./pkg/mapiscope_wasm.js";
 
@@ -161,6 +179,147 @@ function bare(msg) {
   };
 }
 
+// Every filter key for completion. The decoder wasm leaves the descriptions out (size): they come
+// from fields.json next to this file (written by `cargo xtask dist`), fetched once, when present.
+async function fieldsJson() {
+  const list = JSON.parse(wasm.filterFields());
+  if (list.some((f) => !f.description)) {
+    try {
+      const r = await fetch(new URL("./fields.json", import.meta.url));
+      if (r.ok) {
+        const d = await r.json();
+        for (const f of list) if (!f.description && typeof d[f.key] === "string") f.description = d[f.key];
+      }
+    } catch (_) {
+      // Completion works without descriptions.
+    }
+  }
+  return JSON.stringify(list);
+}
+
+function cap(msg) {
+  const c = captures.get(msg.cap);
+  if (!c) throw new Error("this capture is closed");
+  return c;
+}
+
+const SLICE_MS = 30;
+const yieldNow = () => new Promise((r) => setTimeout(r, 0));
+const cancelled = () => Object.assign(new Error("cancelled"), { cancelled: true });
+
+// Starts a cancellable job of kind `what` on capture `c`: any older job of that kind stops.
+function startJob(c, what) {
+  const token = { cancelled: false };
+  c.jobs = c.jobs || {};
+  if (c.jobs[what]) c.jobs[what].cancelled = true;
+  c.jobs[what] = token;
+  return token;
+}
+
+function allIndices(n) {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+async function filter(msg) {
+  const c = cap(msg);
+  const token = startJob(c, "filter");
+  const total = c.capture.length;
+  if (!msg.text || !msg.text.trim()) return { indices: null, total, matched: total, ms: 0, needsDissection: false };
+  const t0 = performance.now();
+  const f = wasm.DisplayFilter.compile(msg.text);
+  try {
+    const needsDissection = f.needsDissection;
+    const chunk = needsDissection ? 500 : 50000;
+    const parts = [];
+    let matched = 0;
+    let start = 0;
+    while (start < total) {
+      const s0 = performance.now();
+      while (start < total && performance.now() - s0 < SLICE_MS) {
+        const end = Math.min(total, start + chunk);
+        const m = c.capture.matchRange(f, start, end);
+        parts.push(m);
+        matched += m.length;
+        start = end;
+      }
+      if (start < total) {
+        postMessage({ id: msg.id, op: "progress", phase: "filtering", cap: msg.cap, done: start, total });
+        await yieldNow();
+        if (token.cancelled) throw cancelled();
+      }
+    }
+    const indices = new Uint32Array(matched);
+    let at = 0;
+    for (const p of parts) {
+      indices.set(p, at);
+      at += p.length;
+    }
+    return { indices, total, matched, ms: performance.now() - t0, needsDissection };
+  } finally {
+    f.free();
+  }
+}
+
+async function stats(msg) {
+  const c = cap(msg);
+  const token = startJob(c, "stats");
+  const indices = msg.indices || allIndices(c.capture.length);
+  const b = new wasm.StatsBuilder();
+  try {
+    let start = 0;
+    while (start < indices.length) {
+      const s0 = performance.now();
+      while (start < indices.length && performance.now() - s0 < SLICE_MS) {
+        const end = Math.min(indices.length, start + 300);
+        c.capture.statsAdd(b, indices.subarray(start, end));
+        start = end;
+      }
+      if (start < indices.length) {
+        postMessage({ id: msg.id, op: "progress", phase: "statistics", cap: msg.cap, done: start, total: indices.length });
+        await yieldNow();
+        if (token.cancelled) throw cancelled();
+      }
+    }
+    return { json: c.capture.statsReport(b), count: indices.length };
+  } finally {
+    b.free();
+  }
+}
+
+async function exportOp(msg) {
+  const c = cap(msg);
+  const indices = msg.indices || allIndices(c.capture.length);
+  const csv = msg.format === "csv";
+  const fields = csv && msg.fields && msg.fields.length ? msg.fields : null;
+  const parts = [];
+  if (csv) parts.push(c.capture.csvHeader(fields));
+  else parts.push('{"exchanges":[');
+  const step = csv ? 1000 : 200;
+  let first = true;
+  for (let start = 0; start < indices.length; start += step) {
+    const chunk = indices.subarray(start, Math.min(indices.length, start + step));
+    if (csv) {
+      parts.push(c.capture.csvRows(chunk, fields));
+    } else {
+      const s = c.capture.exchangesJson(chunk);
+      if (s) {
+        if (!first) parts.push(",");
+        parts.push(s);
+        first = false;
+      }
+    }
+    if (start + step < indices.length) {
+      postMessage({ id: msg.id, op: "progress", phase: "exporting", cap: msg.cap, done: start + step, total: indices.length });
+      await yieldNow();
+    }
+  }
+  if (!csv) parts.push(`],"sessions":${c.capture.sessions()},"diagnostics":${c.capture.diagnostics()}}\n`);
+  const blob = new Blob(parts, { type: csv ? "text/csv" : "application/json" });
+  return { blob, count: indices.length };
+}
+
 function exchange(msg) {
   const c = captures.get(msg.cap);
   if (!c) throw new Error("this capture is closed");
@@ -195,11 +354,30 @@ onmessage = async (ev) => {
         break;
       }
       case "version": result = { version: wasm.version() }; break;
+      case "fields": result = { json: await fieldsJson() }; break;
+      case "check": result = { json: wasm.checkFilter(msg.text), text: msg.text }; break;
+      case "filter": {
+        const r = await filter(msg);
+        reply(msg, { ok: true, result: r, text: msg.text }, r.indices ? [r.indices.buffer] : []);
+        return;
+      }
+      case "stats": result = await stats(msg); break;
+      case "export": result = await exportOp(msg); break;
+      case "nodeFilter": {
+        result = { text: cap(msg).capture.filterForNode(msg.index, msg.key, msg.source, msg.offset, msg.length) };
+        break;
+      }
+      case "cancel": {
+        const c = captures.get(msg.cap);
+        if (c && c.jobs && c.jobs[msg.what]) c.jobs[msg.what].cancelled = true;
+        result = {};
+        break;
+      }
       default: throw new Error(`unknown request ${msg.op}`);
     }
     reply(msg, { ok: true, result });
     if (msg.op === "open") setTimeout(sendPendingRows, 60);
   } catch (e) {
-    reply(msg, { ok: false, error: oneLine(e), name: msg.name });
+    reply(msg, { ok: false, error: oneLine(e), name: msg.name, cancelled: !!(e && e.cancelled), text: msg.text });
   }
 };

@@ -15,7 +15,10 @@ if [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/wasm-opt ];
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
 
-cargo xtask dist
+# DIST: where the site is built and served from (default dist/; a separate directory lets several
+# people test at once).
+DIST=${DIST:-$ROOT/dist}
+cargo xtask dist --out "$DIST"
 
 # A large capture (about 100 MB), generated once.
 BIG=${BIG_CAPTURE:-$ROOT/target/big.pcapng}
@@ -26,7 +29,7 @@ fi
 
 # Serve dist/ with the xtask server (correct MIME types, first free port from 8400).
 LOG=$(mktemp)
-cargo run -q -p xtask -- serve --no-build --port 8400 >"$LOG" 2>&1 &
+cargo run -q -p xtask -- serve --no-build --dir "$DIST" --port "${E2E_PORT:-8400}" >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -f "$LOG"' EXIT
 URL=""

@@ -14,10 +14,15 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::bridge::{get, get_f64, get_str, Bridge, Reply};
-use crate::filter::{summary_text, view, Col, Filter};
-use crate::model::{severity_rank, Diag, Exchange, Row, Session, Summary, REQUEST_TYPES};
+use crate::bridge::{get, get_f64, get_str, parse_json, Bridge, Reply};
+use crate::filter::{summary_text, view, Check, Col, Combine};
+use crate::model::{list, severity_rank, Diag, Exchange, FieldInfo, Row, Session, Summary, REQUEST_TYPES};
 use crate::tree::Tree;
+
+// The filter bar, context menus, copy, exports and the Statistics view (same `App`, own file).
+#[path = "panels.rs"]
+mod panels;
+pub use panels::{Job, Menu, MenuAction, MainView, StatsState};
 
 const ROW_H: f64 = 20.0;
 const TREE_H: f64 = 20.0;
@@ -40,6 +45,11 @@ pub struct Loaded {
     t0: Option<f64>,
     /// All rows have arrived (the first ones come with the open reply, the rest just after).
     complete: bool,
+    /// The exchanges matching the display filter `matched` (ascending; None: all).
+    matches: Option<Rc<Vec<u32>>>,
+    matched: String,
+    /// The latest `filter` request for this capture.
+    filter_req: u32,
 }
 
 /// A capture being read.
@@ -100,7 +110,30 @@ pub enum Msg {
     OpenText(String),
     PickFile,
     FileChosen,
-    Filter(String),
+    /// The filter bar's text and cursor (UTF-16) as typed.
+    FilterInput(String, usize),
+    FilterKey(KeyboardEvent),
+    /// Set the filter text; apply it when true.
+    SetFilter(String, bool),
+    ApplyFilter,
+    ClearFilter,
+    PickCompletion(usize),
+    ToggleHistory,
+    CloseDropdowns,
+    StopJob,
+    /// Right-click (or the ⋯ button) on a tree node: node, x, y.
+    TreeMenu(usize, f64, f64),
+    /// Right-click on a list cell: row, column, x, y.
+    ListMenu(usize, Col, f64, f64),
+    CloseMenu,
+    Menu(MenuAction),
+    Toast(u32),
+    View(MainView),
+    RefreshStats,
+    ToggleExport,
+    Export(&'static str, bool),
+    ExportFields(String),
+    ExportDialog(bool),
     Sort(Col),
     Scroll(Pane, f64),
     Redraw,
@@ -135,7 +168,31 @@ pub struct App {
     loading: Vec<Loading>,
     error: Option<String>,
     filter_text: String,
-    filter: Filter,
+    filter_cursor: usize,
+    want_cursor: Option<usize>,
+    check: Check,
+    check_req: u32,
+    /// The filter applied to the list (the bar may hold an edited text).
+    applied: String,
+    history: Vec<String>,
+    show_history: bool,
+    fields: Rc<Vec<FieldInfo>>,
+    fields_asked: bool,
+    /// Completion: indices into `fields`, the highlighted one, the word's UTF-16 span.
+    comp: Vec<usize>,
+    comp_sel: Option<usize>,
+    comp_word: (usize, usize),
+    job: Option<Job>,
+    menu: Option<Menu>,
+    node_req: Option<(u32, MenuAction)>,
+    toast: Option<(u32, String)>,
+    main_view: MainView,
+    stats: Option<StatsState>,
+    export_menu: bool,
+    export_dialog: Option<(String, Option<String>)>,
+    export_req: Option<(u32, String)>,
+    export_url: Option<String>,
+    mirror_ref: NodeRef,
     sort: (Col, bool),
     view: Vec<usize>,
     sel: Option<usize>,
@@ -187,8 +244,9 @@ fn parse_hash() -> (Option<usize>, Option<String>, bool) {
     (e, f, sample)
 }
 
-fn json<T: serde::de::DeserializeOwned + Default>(v: &JsValue, k: &str) -> T {
-    get_str(v, k).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
+/// The JSON string under `k` of a worker reply, parsed by the browser.
+fn json(v: &JsValue, k: &str) -> JsValue {
+    get_str(v, k).map_or(JsValue::UNDEFINED, |s| parse_json(&s))
 }
 
 fn window_range(top: f64, height: f64, row: f64, total: usize) -> (usize, usize) {
@@ -265,7 +323,7 @@ impl App {
 
     fn refresh_view(&mut self) {
         let v = match self.file() {
-            Some(f) => view(&f.rows, &self.filter, self.sort.0, self.sort.1),
+            Some(f) => view(&f.rows, f.matches.as_deref().map(|v| v.as_slice()), self.sort.0, self.sort.1),
             None => Vec::new(),
         };
         self.view = v;
@@ -358,6 +416,11 @@ impl App {
     fn on_reply(&mut self, ctx: &Context<Self>, r: Reply) -> bool {
         match r.op.as_str() {
             "progress" => {
+                if let Some(j) = self.job.as_mut().filter(|j| j.id == r.id) {
+                    j.done = get_f64(&r.data, "done").unwrap_or(0.0);
+                    j.total = get_f64(&r.data, "total").unwrap_or(0.0);
+                    return true;
+                }
                 if let Some(l) = self.loading.iter_mut().find(|l| l.id == r.id) {
                     l.phase = get_str(&r.data, "phase").unwrap_or_default();
                     l.done = get_f64(&r.data, "done").unwrap_or(0.0);
@@ -378,7 +441,7 @@ impl App {
                     return true;
                 }
                 let res = &r.result;
-                let rows: Vec<Row> = json(res, "rows");
+                let rows: Vec<Row> = list(&json(res, "rows"), Row::read);
                 let t0 = rows.iter().filter_map(|r| r.time).reduce(f64::min);
                 let loaded = Loaded {
                     cap: get_f64(res, "cap").unwrap_or(0.0) as u32,
@@ -386,13 +449,16 @@ impl App {
                     format: get_str(res, "format").unwrap_or_default(),
                     bytes: get_f64(res, "bytes").unwrap_or(0.0),
                     ms: get_f64(res, "ms").unwrap_or(0.0),
-                    summary: json(res, "summary"),
+                    summary: Summary::read(&json(res, "summary")),
                     rows,
-                    sessions: json(res, "sessions"),
-                    diags: json(res, "diagnostics"),
+                    sessions: list(&json(res, "sessions"), Session::read),
+                    diags: list(&json(res, "diagnostics"), Diag::read),
                     sample: l.sample,
                     t0,
                     complete: !get(res, "more").as_bool().unwrap_or(false),
+                    matches: None,
+                    matched: String::new(),
+                    filter_req: 0,
                 };
                 // For the browser tests and the curious: how long the worker spent indexing.
                 if let Some(b) = window().and_then(|w| w.document()).and_then(|d| d.body()) {
@@ -408,6 +474,9 @@ impl App {
                 self.top[0] = 0.0;
                 self.want_scroll[0] = Some(0.0);
                 self.refresh_view();
+                if !self.applied.is_empty() {
+                    self.run_filter();
+                }
                 let link = self.link.take();
                 match link {
                     Some((e, f)) if self.file().is_some_and(|x| e < x.rows.len()) => {
@@ -425,7 +494,7 @@ impl App {
             }
             "rows" => {
                 let cap = get_f64(&r.data, "cap").map(|c| c as u32);
-                let more: Vec<Row> = json(&r.result, "rows");
+                let more: Vec<Row> = list(&json(&r.result, "rows"), Row::read);
                 let Some(f) = self.files.iter_mut().find(|f| Some(f.cap) == cap) else { return false };
                 f.rows.extend(more);
                 f.t0 = f.rows.iter().filter_map(|r| r.time).reduce(f64::min);
@@ -443,7 +512,7 @@ impl App {
                     self.error = Some(format!("Could not decode this exchange: {}", r.error.unwrap_or_default()));
                     return true;
                 }
-                let x: Exchange = json(&r.result, "json");
+                let x = Exchange::read(&json(&r.result, "json"));
                 let tree = Tree::from_exchange(&x);
                 let first_src = x.sources.first().map(|s| s.id);
                 let index = self.sel.unwrap_or(x.index);
@@ -490,6 +559,7 @@ impl App {
                 }
                 false
             }
+            "check" | "fields" | "filter" | "stats" | "export" | "nodeFilter" => self.on_panel_reply(ctx, r),
             "worker-error" => {
                 self.error = r.error;
                 let _ = ctx;
@@ -537,6 +607,14 @@ impl App {
             .and_then(|t| t.dyn_into::<Element>().ok())
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
         let key = e.key();
+        let own_keys = e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_some_and(|el| el.id() == "filter" || el.id() == "export-fields");
+        if own_keys {
+            return false;
+        }
+        if self.menu.is_some() && key == "Escape" {
+            self.menu = None;
+            return true;
+        }
         if in_field {
             if key == "Escape" || (key == "Enter" && self.bare.is_none()) {
                 if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
@@ -621,6 +699,14 @@ impl App {
             "Escape" => {
                 self.error = None;
                 self.bare = None;
+                self.export_menu = false;
+                self.export_dialog = None;
+                self.show_history = false;
+                true
+            }
+            "ContextMenu" if self.active == Pane::Tree => {
+                e.prevent_default();
+                self.open_tree_menu_at_selection();
                 true
             }
             _ => false,
@@ -745,7 +831,29 @@ impl Component for App {
             loading: Vec::new(),
             error,
             filter_text: String::new(),
-            filter: Filter::default(),
+            filter_cursor: 0,
+            want_cursor: None,
+            check: Check::Empty,
+            check_req: 0,
+            applied: String::new(),
+            history: panels::load_history(),
+            show_history: false,
+            fields: Rc::new(Vec::new()),
+            fields_asked: false,
+            comp: Vec::new(),
+            comp_sel: None,
+            comp_word: (0, 0),
+            job: None,
+            menu: None,
+            node_req: None,
+            toast: None,
+            main_view: MainView::Packets,
+            stats: None,
+            export_menu: false,
+            export_dialog: None,
+            export_req: None,
+            export_url: None,
+            mirror_ref: NodeRef::default(),
             sort: (Col::No, false),
             view: Vec::new(),
             sel: None,
@@ -790,7 +898,10 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
-            Msg::Worker(r) => self.on_reply(ctx, r),
+            Msg::Worker(r) => {
+                let changed = self.on_reply(ctx, r);
+                self.ensure_stats() || changed
+            }
             Msg::OpenFiles(files) => {
                 for f in files {
                     let name = f.name();
@@ -822,13 +933,26 @@ impl Component for App {
                 ctx.link().send_message(Msg::OpenFiles(files));
                 false
             }
-            Msg::Filter(t) => {
-                self.filter_text = t;
-                self.filter = Filter::parse(&self.filter_text);
-                self.refresh_view();
-                self.want_scroll[0] = Some(0.0);
-                true
-            }
+            Msg::FilterInput(..)
+            | Msg::FilterKey(_)
+            | Msg::SetFilter(..)
+            | Msg::ApplyFilter
+            | Msg::ClearFilter
+            | Msg::PickCompletion(_)
+            | Msg::ToggleHistory
+            | Msg::CloseDropdowns
+            | Msg::StopJob
+            | Msg::TreeMenu(..)
+            | Msg::ListMenu(..)
+            | Msg::CloseMenu
+            | Msg::Menu(_)
+            | Msg::Toast(_)
+            | Msg::View(_)
+            | Msg::RefreshStats
+            | Msg::ToggleExport
+            | Msg::Export(..)
+            | Msg::ExportFields(_)
+            | Msg::ExportDialog(_) => self.update_panels(ctx, msg),
             Msg::Sort(c) => {
                 self.sort = if self.sort.0 == c { (c, !self.sort.1) } else { (c, false) };
                 self.refresh_view();
@@ -940,11 +1064,15 @@ impl Component for App {
                     self.cur = Some(i);
                     self.sel = None;
                     self.ex = None;
+                    if self.file().is_some_and(|f| f.matched != self.applied) {
+                        self.run_filter();
+                    }
                     self.refresh_view();
                     self.want_scroll[0] = Some(0.0);
                     if let Some(&first) = self.view.first() {
                         self.select_row(first);
                     }
+                    self.ensure_stats();
                 }
                 true
             }
@@ -1067,9 +1195,15 @@ impl Component for App {
             let (bf, _) = window_range(self.top[2], self.height[2], BYTES_H, lines);
             set_var(&root, "--bytes-total", format!("{}px", lines as f64 * BYTES_H));
             set_var(&root, "--bytes-top", format!("{}px", bf as f64 * BYTES_H));
-            let p = self.loading.first().map_or(0.0, |l| if l.total > 0.0 { (l.done / l.total).clamp(0.0, 1.0) } else { 0.0 });
+            let frac = |done: f64, total: f64| if total > 0.0 { (done / total).clamp(0.0, 1.0) } else { 0.0 };
+            let p = match (self.loading.first(), &self.job) {
+                (Some(l), _) => frac(l.done, l.total),
+                (None, Some(j)) => frac(j.done, j.total),
+                _ => 0.0,
+            };
             set_var(&root, "--progress", format!("{:.3}", p));
         }
+        self.rendered_panels();
         if changed {
             ctx.link().send_message(Msg::Redraw);
         }
@@ -1088,10 +1222,13 @@ impl Component for App {
         html! {
             <div class={cls} ref={self.root.clone()} {ondragover}>
                 { self.view_header(ctx) }
-                { self.view_progress() }
+                { self.view_progress(ctx) }
                 { self.view_error(ctx) }
                 <main class="main">
-                    <div class="panes">
+                    if self.main_view == MainView::Statistics {
+                        { self.view_stats(ctx) }
+                    }
+                    <div class={classes!("panes", (self.main_view == MainView::Statistics).then_some("hidden"))}>
                         { self.view_list(ctx) }
                         <div class="split split-h" title="Drag to resize"
                             onmousedown={link.callback(|e: MouseEvent| { e.prevent_default(); Msg::SplitStart(Split::List, f64::from(e.client_x()), f64::from(e.client_y())) })}></div>
@@ -1113,6 +1250,11 @@ impl Component for App {
                     <div class="drop-overlay"><div>{ "Drop captures to open them (pcap, pcapng, HAR, SAZ, raw HTTP)" }</div></div>
                 }
                 { self.view_bare(ctx) }
+                { self.view_menu(ctx) }
+                { self.view_export_dialog(ctx) }
+                if let Some((_, t)) = &self.toast {
+                    <div class="toast" id="toast" role="status">{ t }</div>
+                }
             </div>
         }
     }
@@ -1121,15 +1263,8 @@ impl Component for App {
 impl App {
     fn view_header(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let oninput = link.callback(|e: InputEvent| Msg::Filter(e.target_unchecked_into::<HtmlInputElement>().value()));
         let onchange = link.callback(|_e: Event| Msg::FileChosen);
-        let count = match self.file() {
-            Some(f) if !self.filter.is_empty() => format!("{} of {} shown", self.view.len(), f.rows.len()),
-            Some(f) if f.complete => format!("{} exchanges", f.rows.len()),
-            Some(f) => format!("{} exchanges (listing…)", f.rows.len()),
-            None => String::new(),
-        };
-        let bad = !self.filter.is_empty() && self.view.is_empty() && self.file().is_some();
+        let count = self.count_text();
         html! {
             <header class="top">
                 <div class="brand" title="mapiscope: MAPI over HTTP, dissected in your browser">
@@ -1146,19 +1281,17 @@ impl App {
                         }) }
                     </select>
                 }
-                <div class={classes!("filter", bad.then_some("empty"))}>
-                    <input id="filter" type="search" ref={self.filter_ref.clone()} value={self.filter_text.clone()} {oninput}
-                        spellcheck="false" autocomplete="off"
-                        placeholder="Filter   type:Execute  rop:RopLogon  session:0  status:500  sev:error  text   ( / )" />
-                </div>
+                { self.view_filter_bar(ctx) }
                 <span class="count" id="count">{ count }</span>
+                { self.view_view_switch(ctx) }
+                { self.view_export_button(ctx) }
                 <button class={classes!("btn", "ghost", self.side_open.then_some("on"))} onclick={link.callback(|_| Msg::ToggleSide)} title="Sessions, expert info, capture">{ "☰ Panels" }</button>
             </header>
         }
     }
 
-    fn view_progress(&self) -> Html {
-        let Some(l) = self.loading.first() else { return html! {} };
+    fn view_progress(&self, ctx: &Context<Self>) -> Html {
+        let Some(l) = self.loading.first() else { return self.view_job(ctx) };
         let pct = if l.total > 0.0 { format!(" {:.0}%", 100.0 * l.done / l.total) } else { String::new() };
         let more = if self.loading.len() > 1 { format!(" (+{} more)", self.loading.len() - 1) } else { String::new() };
         html! {
@@ -1197,11 +1330,21 @@ impl App {
                 </section>
             };
         };
+        let oncontextmenu = link.batch_callback(|e: MouseEvent| {
+            let (_, v) = closest_attr(&e, "data-i")?;
+            let row: usize = v.parse().ok()?;
+            let t: Element = e.target()?.dyn_into().ok()?;
+            let cell = t.closest(".cell").ok()??;
+            let cl = cell.class_list();
+            let col = (0..cl.length()).filter_map(|k| cl.item(k)).find_map(|c| Col::from_class(&c))?;
+            e.prevent_default();
+            Some(Msg::ListMenu(row, col, f64::from(e.client_x()), f64::from(e.client_y())))
+        });
         let (first, last) = window_range(self.top[0], self.height[0], ROW_H, self.view.len());
         let rows = self.view.get(first..last).unwrap_or(&[]).iter().filter_map(|&i| f.rows.get(i)).map(|r| self.view_row(f, r));
         html! {
             <section class={classes!("pane", "list", (self.active == Pane::List).then_some("active"))}>
-                <div class="scroll" ref={self.panes[0].clone()} {onscroll} {onclick} id="list">
+                <div class="scroll" ref={self.panes[0].clone()} {onscroll} {onclick} {oncontextmenu} id="list">
                     <div class="row head">{ for head }</div>
                     <div class="spacer list-spacer">
                         <div class="window list-window">{ for rows }</div>
@@ -1294,6 +1437,11 @@ impl App {
             Some(if on_twisty { Msg::ToggleNode(i) } else { Msg::SelectNode(i) })
         });
         let ondblclick = link.batch_callback(|e: MouseEvent| closest_attr(&e, "data-n").and_then(|(_, v)| v.parse().ok()).map(Msg::ToggleNode));
+        let oncontextmenu = link.batch_callback(|e: MouseEvent| {
+            let i: usize = closest_attr(&e, "data-n")?.1.parse().ok()?;
+            e.prevent_default();
+            Some(Msg::TreeMenu(i, f64::from(e.client_x()), f64::from(e.client_y())))
+        });
         let body = match (&self.ex, self.sel) {
             (Some(x), _) => {
                 let (first, last) = window_range(self.top[1], self.height[1], TREE_H, x.tree.visible.len());
@@ -1316,7 +1464,7 @@ impl App {
                     let title = if n.display.chars().count() > 60 { format!("{key}\n{}", n.display) } else { key };
                     let ind = "\u{a0}\u{a0}".repeat(n.depth.min(60));
                     html! {
-                        <div class={cls} data-n={i.to_string()} data-path={n.path.clone()} key={i} title={title}
+                        <div class={cls} data-n={i.to_string()} data-path={n.path.clone()} data-key={n.abbrev.clone()} key={i} title={title}
                             data-src={n.source.map(|s| s.to_string())} data-off={n.offset.to_string()} data-len={n.length.to_string()} data-depth={n.depth.to_string()}>
                             <span class="ind">{ ind }</span>
                             <span class="tw">{ tw }</span>
@@ -1340,10 +1488,14 @@ impl App {
                         }
                     }
                     <span class="grow"></span>
+                    if let Some(i) = self.ex.as_ref().and_then(|x| x.sel) {
+                        <button class="btn small ghost" id="node-menu" title="Apply as filter, copy… (or right-click the field)"
+                            onclick={link.callback(move |e: MouseEvent| Msg::TreeMenu(i, f64::from(e.client_x()), f64::from(e.client_y())))}>{ "⋯ Field" }</button>
+                    }
                     <button class="btn small ghost" id="expand-all" onclick={link.callback(|_| Msg::ExpandAll(true))} title="Expand all">{ "⊞ Expand" }</button>
                     <button class="btn small ghost" id="collapse-all" onclick={link.callback(|_| Msg::ExpandAll(false))} title="Collapse all">{ "⊟ Collapse" }</button>
                 </div>
-                <div class="scroll" ref={self.panes[1].clone()} id="tree" {onscroll} {onclick} {ondblclick}
+                <div class="scroll" ref={self.panes[1].clone()} id="tree" {onscroll} {onclick} {ondblclick} {oncontextmenu}
                     onmousedown={link.callback(|_| Msg::Focus(Pane::Tree))}>
                     { body }
                 </div>
@@ -1450,10 +1602,10 @@ impl App {
                 (Some(a), Some(b)) => format!("{:.1} s", b - a),
                 _ => String::new(),
             };
-            let problems = s.errors + s.reconnects + s.context_not_found + s.request_id_gaps.len() as u32;
+            let problems = s.errors + s.reconnects + s.context_not_found + s.request_id_gaps;
             html! {
                 <div class={classes!("sess", (cur_session == Some(idx)).then_some("sel"), (problems > 0).then_some("warn"))}
-                    onclick={ctx.link().callback(move |_| Msg::Filter(format!("session:{idx}")))} title="Show this session's exchanges">
+                    onclick={ctx.link().callback(move |_| Msg::SetFilter(format!("mapihttp.session == {idx}"), true))} title="Show this session's exchanges">
                     <div class="line1">
                         <span class="num">{ format!("#{idx}") }</span>
                         <span class="ep">{ s.endpoint.clone().unwrap_or_else(|| "?".into()) }</span>
@@ -1462,7 +1614,7 @@ impl App {
                     <div class="line2">{ format!("{} requests · {span} · {} PENDING", s.requests, s.pending) }</div>
                     <div class="line2 mono" title="what grouped this session">{ &s.key }</div>
                     if problems > 0 {
-                        <div class="line2 bad">{ format!("{} errors · {} reconnects · {} context-not-found · {} request-id gaps", s.errors, s.reconnects, s.context_not_found, s.request_id_gaps.len()) }</div>
+                        <div class="line2 bad">{ format!("{} errors · {} reconnects · {} context-not-found · {} request-id gaps", s.errors, s.reconnects, s.context_not_found, s.request_id_gaps) }</div>
                     }
                 </div>
             }
@@ -1508,7 +1660,7 @@ impl App {
                     }) }
                     { for cap.iter().map(|d| html! { <div class="xi cap">{ &d.message }</div> }) }
                     { for shown }
-                    if more > 0 { <div class="xi muted">{ format!("… and {more} more (filter with sev:{sev})") }</div> }
+                    if more > 0 { <div class="xi muted">{ format!("… and {more} more (filter with mapihttp.expert.severity == {sev})") }</div> }
                 </details>
             }
         });
@@ -1553,6 +1705,10 @@ impl App {
             Some(f) => format!("{} · {} · {} · {} exchanges · {} sessions", f.name, f.format, fmt_bytes(f.bytes), f.rows.len(), f.sessions.len()),
             None => "No capture".into(),
         };
+        let displayed = match self.file() {
+            Some(f) => format!("Displayed: {} of {}{}", self.view.len(), f.rows.len(), if f.matched.is_empty() { String::new() } else { format!(" ({})", f.matched) }),
+            None => String::new(),
+        };
         let sel = match (&self.ex, self.sel) {
             (Some(x), Some(s)) => format!("Exchange {s} · {} fields", x.tree.nodes.len()),
             _ => String::new(),
@@ -1560,6 +1716,7 @@ impl App {
         html! {
             <footer class="status">
                 <span>{ left }</span>
+                <span id="displayed" class="displayed">{ displayed }</span>
                 <span class="grow"></span>
                 <span>{ sel }</span>
                 <span class="private" title="No network request is made after the page has loaded">{ "● local only" }</span>

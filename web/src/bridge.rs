@@ -88,3 +88,86 @@ impl Bridge {
         id
     }
 }
+
+/// Reading parsed JSON (`JSON.parse` in the browser: no serde code in the UI wasm for the reports
+/// read this way; `serde_json::Value` in native tests).
+pub trait Json: Sized {
+    fn field(&self, k: &str) -> Self;
+    fn num(&self) -> Option<f64>;
+    fn text(&self) -> Option<String>;
+    fn boolean(&self) -> Option<bool>;
+    fn items(&self) -> Vec<Self>;
+    fn is_array(&self) -> bool;
+
+    fn f(&self, k: &str) -> Option<f64> {
+        self.field(k).num()
+    }
+    fn u(&self, k: &str) -> u64 {
+        self.f(k).map_or(0, |v| v as u64)
+    }
+    fn s(&self, k: &str) -> Option<String> {
+        self.field(k).text()
+    }
+    fn b(&self, k: &str) -> bool {
+        self.field(k).boolean().unwrap_or(false)
+    }
+    fn list(&self, k: &str) -> Vec<Self> {
+        self.field(k).items()
+    }
+}
+
+impl Json for JsValue {
+    fn field(&self, k: &str) -> Self {
+        if self.is_object() {
+            get(self, k)
+        } else {
+            JsValue::UNDEFINED
+        }
+    }
+    fn num(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn text(&self) -> Option<String> {
+        self.as_string()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn items(&self) -> Vec<Self> {
+        if js_sys::Array::is_array(self) {
+            js_sys::Array::from(self).iter().collect()
+        } else {
+            Vec::new()
+        }
+    }
+    fn is_array(&self) -> bool {
+        js_sys::Array::is_array(self)
+    }
+}
+
+/// `JSON.parse(text)` (undefined when it is not JSON).
+pub fn parse_json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED)
+}
+
+#[cfg(test)]
+impl Json for serde_json::Value {
+    fn field(&self, k: &str) -> Self {
+        self.get(k).cloned().unwrap_or(serde_json::Value::Null)
+    }
+    fn num(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn text(&self) -> Option<String> {
+        self.as_str().map(String::from)
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn items(&self) -> Vec<Self> {
+        self.as_array().cloned().unwrap_or_default()
+    }
+    fn is_array(&self) -> bool {
+        self.is_array()
+    }
+}

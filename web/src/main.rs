@@ -5,6 +5,7 @@ mod app;
 mod bridge;
 mod filter;
 mod model;
+mod stats;
 mod tree;
 
 fn main() {

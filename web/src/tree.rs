@@ -11,6 +11,8 @@ use crate::model::{Diag, Exchange, Node};
 pub struct Flat {
     /// The text shown (`Name: value`).
     pub display: String,
+    /// The field's name (`UserDn`); empty for synthetic nodes (headers, expert info).
+    pub name: String,
     /// The filter key (`mapihttp.execute.flags`), if any.
     pub abbrev: Option<String>,
     /// Byte span: source id, offset, length (None for synthetic nodes such as headers).
@@ -46,6 +48,7 @@ fn push_node(out: &mut Vec<Flat>, n: &Node, depth: usize, parent: Option<usize>,
     let display = n.display.clone().unwrap_or_else(|| n.name.clone());
     out.push(Flat {
         display,
+        name: n.name.clone(),
         abbrev: n.abbrev.clone(),
         source: n.source,
         offset: n.offset.unwrap_or(0),
@@ -67,7 +70,7 @@ fn push_node(out: &mut Vec<Flat>, n: &Node, depth: usize, parent: Option<usize>,
 
 fn synthetic(out: &mut Vec<Flat>, display: String, depth: usize, parent: Option<usize>, path: String) -> usize {
     let me = out.len();
-    out.push(Flat { display, abbrev: None, source: None, offset: 0, length: 0, depth, parent, end: me + 1, path, severity: None });
+    out.push(Flat { display, name: String::new(), abbrev: None, source: None, offset: 0, length: 0, depth, parent, end: me + 1, path, severity: None });
     me
 }
 
@@ -102,6 +105,37 @@ fn diags(out: &mut Vec<Flat>, list: &[Diag]) {
 }
 
 impl Tree {
+    /// "Copy value": the node's displayed value, without its `Name: ` prefix (the whole text for a
+    /// structure that shows no value).
+    pub fn value_text(&self, i: usize) -> String {
+        let Some(n) = self.nodes.get(i) else { return String::new() };
+        if !n.name.is_empty() {
+            if let Some(v) = n.display.strip_prefix(n.name.as_str()).and_then(|r| r.strip_prefix(": ")) {
+                return v.to_string();
+            }
+            return n.display.clone();
+        }
+        match n.display.split_once(": ") {
+            Some((_, v)) if n.severity.is_none() => v.to_string(),
+            _ => n.display.clone(),
+        }
+    }
+
+    /// "Copy subtree as text": the node and everything below it, one `Name: value` line each,
+    /// children indented by four spaces (as `mapiscope read -V` prints trees).
+    pub fn subtree_text(&self, i: usize) -> String {
+        let Some(root) = self.nodes.get(i) else { return String::new() };
+        let mut out = String::new();
+        for n in self.nodes.get(i..root.end).unwrap_or(&[]) {
+            for _ in root.depth..n.depth {
+                out.push_str("    ");
+            }
+            out.push_str(&n.display);
+            out.push('\n');
+        }
+        out
+    }
+
     /// Builds the tree of an exchange; the roots and their children start expanded.
     pub fn from_exchange(x: &Exchange) -> Tree {
         let mut nodes = Vec::new();
@@ -239,6 +273,28 @@ mod tests {
         assert_eq!(t.node_at(1, 9).map(|i| t.nodes[i].path.as_str()), Some("q.1.0"));
         assert_eq!(t.node_at(0, 20), None);
         assert_eq!(t.node_at(7, 0), None);
+    }
+
+    #[test]
+    fn copies_values_and_subtrees() {
+        let mut x = sample();
+        if let Some(r) = x.request.as_mut() {
+            r.children[0].display = Some("A: 0x01 (one)".into());
+        }
+        let t = Tree::from_exchange(&x);
+        let a = t.nodes.iter().position(|n| n.name == "A").unwrap();
+        assert_eq!(t.value_text(a), "0x01 (one)");
+        let root = t.nodes.iter().position(|n| n.path == "q").unwrap();
+        assert_eq!(t.value_text(root), "x");
+        let text = t.subtree_text(root);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "Req: x");
+        assert_eq!(lines[3], "        Payload: x");
+        assert_eq!(lines[1], "    A: 0x01 (one)");
+        assert!(lines.iter().skip(1).all(|l| l.starts_with("    ")), "{text}");
+        assert_eq!(lines.len(), t.nodes[root].end - root);
+        let diag = t.nodes.iter().position(|n| n.severity.is_some()).unwrap();
+        assert_eq!(t.value_text(diag), "[warning] m");
     }
 
     #[test]
