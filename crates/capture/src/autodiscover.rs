@@ -18,6 +18,7 @@ use mapiscope_codec::build::Builder;
 use mapiscope_codec::{Dissection, Field, Severity, SourceId, Value};
 
 use crate::model::{HttpRequest, HttpResponse};
+use crate::xml;
 use crate::util::url_path;
 
 /// The Outlook provider response schema of [MS-OXDSCLI] 2.2.4.
@@ -188,11 +189,11 @@ pub fn decode<'a>(request: Option<&'a HttpRequest>, response: Option<&'a HttpRes
 }
 
 /// Child elements by local name.
-fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+fn child<'a, 'i>(n: xml::Node<'a, 'i>, name: &str) -> Option<xml::Node<'a, 'i>> {
     n.children().find(|c| c.is_element() && c.tag_name().name().eq_ignore_ascii_case(name))
 }
 
-fn text_of(n: roxmltree::Node<'_, '_>) -> String {
+fn text_of(n: xml::Node<'_, '_>) -> String {
     n.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect::<String>().trim().to_string()
 }
 
@@ -203,18 +204,18 @@ struct Xml<'b, 'x> {
 }
 
 impl Xml<'_, '_> {
-    fn leaf(&mut self, f: &'static Field, n: roxmltree::Node<'_, '_>) -> String {
+    fn leaf(&mut self, f: &'static Field, n: xml::Node<'_, '_>) -> String {
         let r = n.range();
         let v = text_of(n);
         let _ = self.b.push(f, Value::Text(v.clone().into()), self.src, self.base + r.start, r.len());
         v
     }
 
-    fn leaf_child(&mut self, parent: roxmltree::Node<'_, '_>, name: &str, f: &'static Field) -> Option<String> {
+    fn leaf_child(&mut self, parent: xml::Node<'_, '_>, name: &str, f: &'static Field) -> Option<String> {
         child(parent, name).map(|c| self.leaf(f, c))
     }
 
-    fn open(&mut self, f: &'static Field, n: roxmltree::Node<'_, '_>) -> Option<(u32, usize)> {
+    fn open(&mut self, f: &'static Field, n: xml::Node<'_, '_>) -> Option<(u32, usize)> {
         let r = n.range();
         self.b.open(f, self.src, self.base + r.start).ok().map(|i| (i, r.len()))
     }
@@ -238,8 +239,7 @@ fn xml_body(b: &mut Builder<'_>, body: &[u8], src: SourceId, info: &mut Autodisc
         b.diag(Severity::Warning, "body is not UTF-8 text: not read as XML", src, 0, body.len());
         return;
     };
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: 200_000, ..Default::default() };
-    let doc = match roxmltree::Document::parse_with_options(text, opts) {
+    let doc = match xml::Document::parse(text, 200_000) {
         Ok(d) => d,
         Err(e) => {
             b.diag(Severity::Warning, format!("body is not readable XML: {e}"), src, 0, body.len());
@@ -285,7 +285,7 @@ fn xml_body(b: &mut Builder<'_>, body: &[u8], src: SourceId, info: &mut Autodisc
     }
 }
 
-fn error(x: &mut Xml<'_, '_>, el: roxmltree::Node<'_, '_>, info: &mut AutodiscoverInfo) {
+fn error(x: &mut Xml<'_, '_>, el: xml::Node<'_, '_>, info: &mut AutodiscoverInfo) {
     let g = x.open(&ERROR, el);
     let code = x.leaf_child(el, "ErrorCode", &ERROR_CODE);
     let msg = x.leaf_child(el, "Message", &ERROR_MESSAGE);
@@ -295,7 +295,7 @@ fn error(x: &mut Xml<'_, '_>, el: roxmltree::Node<'_, '_>, info: &mut Autodiscov
     info.error = Some(text);
 }
 
-fn account(x: &mut Xml<'_, '_>, el: roxmltree::Node<'_, '_>, info: &mut AutodiscoverInfo) {
+fn account(x: &mut Xml<'_, '_>, el: xml::Node<'_, '_>, info: &mut AutodiscoverInfo) {
     let g = x.open(&ACCOUNT, el);
     for c in el.children().filter(|c| c.is_element()) {
         match c.tag_name().name() {
@@ -315,7 +315,7 @@ fn account(x: &mut Xml<'_, '_>, el: roxmltree::Node<'_, '_>, info: &mut Autodisc
     x.close(g);
 }
 
-fn protocol(x: &mut Xml<'_, '_>, el: roxmltree::Node<'_, '_>, info: &mut AutodiscoverInfo) {
+fn protocol(x: &mut Xml<'_, '_>, el: xml::Node<'_, '_>, info: &mut AutodiscoverInfo) {
     let g = x.open(&PROTOCOL, el);
     let type_attr = el.attribute_node("Type");
     let ty = match type_attr {

@@ -27,7 +27,6 @@
 )]
 
 use std::collections::VecDeque;
-use std::io::Read;
 
 use mapiscope_codec::Severity;
 
@@ -1467,14 +1466,9 @@ fn decode_content(m: &mut Message, max_body: usize) {
     for coding in codings.iter().rev() {
         let result = match coding.as_str() {
             "identity" => continue,
-            "gzip" | "x-gzip" => inflate(flate2::read::MultiGzDecoder::new(m.body.as_slice()), max_body),
-            "deflate" => {
-                if is_zlib_header(&m.body) {
-                    inflate(flate2::read::ZlibDecoder::new(m.body.as_slice()), max_body)
-                } else {
-                    inflate(flate2::read::DeflateDecoder::new(m.body.as_slice()), max_body)
-                }
-            }
+            "gzip" | "x-gzip" => crate::inflate::gunzip(&m.body, max_body),
+            "deflate" if is_zlib_header(&m.body) => crate::inflate::inflate_zlib(&m.body, max_body),
+            "deflate" => crate::inflate::inflate_raw(&m.body, max_body),
             other => {
                 m.diagnostics.push(CaptureDiag::new(
                     Severity::Note,
@@ -1483,7 +1477,7 @@ fn decode_content(m: &mut Message, max_body: usize) {
                 return;
             }
         };
-        let (out, err, over) = result;
+        let crate::inflate::Inflated { data: out, error: err, over, .. } = result;
         match err {
             Some(e) if out.is_empty() && !m.body.is_empty() => {
                 m.diagnostics.push(CaptureDiag::new(
@@ -1518,18 +1512,6 @@ fn is_zlib_header(b: &[u8]) -> bool {
         (Some(&c0), Some(&c1)) => c0 & 0x0f == 8 && (u16::from(c0) << 8 | u16::from(c1)) % 31 == 0,
         _ => false,
     }
-}
-
-/// Reads a decoder to the end, keeping at most `max` bytes: (output, error, over the limit).
-fn inflate<R: Read>(r: R, max: usize) -> (Vec<u8>, Option<String>, bool) {
-    let mut out = Vec::new();
-    let cap = (max as u64).saturating_add(1);
-    let err = r.take(cap).read_to_end(&mut out).err().map(|e| e.to_string());
-    let over = out.len() > max;
-    if over {
-        out.truncate(max);
-    }
-    (out, err, over)
 }
 
 #[cfg(test)]

@@ -8,18 +8,17 @@
 //! `x-clientport` and `x-hostip` give the client and server; the client address and port number the
 //! connections.
 //!
-//! Zip entries are untrusted: declared sizes are never used to allocate; every entry is read through
-//! `take(max_zip_entry + 1)` and one that inflates beyond [`Limits::max_zip_entry`] is reported (a zip
-//! bomb) and not used. A central directory whose entry count cannot fit the file, or a zip without
-//! one (a truncated file), is read by walking the local file headers instead: entries before the cut
-//! are kept and a diagnostic says where the file ends.
-
-use std::collections::BTreeMap;
-use std::io::{Cursor, Read};
+//! Zip entries are untrusted ([`crate::zipfile`]): declared sizes are never used to allocate; every
+//! entry is read or inflated to at most [`Limits::max_zip_entry`] bytes and one that holds more is
+//! reported (a zip bomb) and not used; CRC-32 mismatches are reported. A central directory whose
+//! entry count cannot fit the file, or a zip without one (a truncated file), is read by walking the
+//! local file headers instead: entries before the cut are kept and a diagnostic says where the file
+//! ends.
 
 use mapiscope_codec::Severity;
 
-use crate::http;
+use crate::zipfile::{self, le16, le32};
+use crate::{http, inflate};
 use crate::model::{CaptureDiag, Endpoint, Format, HttpCapture, HttpExchange, Limits, ReadError};
 use crate::util::{parse_iso8601, url_host_port};
 
@@ -62,28 +61,25 @@ struct Entry {
 /// Reads a SAZ file.
 pub fn read_saz(bytes: &[u8], limits: &Limits) -> Result<HttpCapture, ReadError> {
     let mut diagnostics = Vec::new();
-    let entries = match central_directory_trustworthy(bytes) {
-        Ok(()) => match zip::ZipArchive::new(Cursor::new(bytes)) {
-            Ok(mut archive) => read_archive(&mut archive, limits, &mut diagnostics),
-            Err(e) => {
-                diagnostics.push(CaptureDiag::new(
-                    Severity::Warning,
-                    format!("zip central directory unreadable ({e}): reading the local file headers"),
-                ));
-                walk_local_headers(bytes, limits, &mut diagnostics)
-            }
-        },
+    let entries = match zipfile::central_directory(bytes) {
+        Ok(list) => read_archive(bytes, &list, limits, &mut diagnostics),
         Err(why) => {
             diagnostics.push(CaptureDiag::new(Severity::Warning, format!("{why}: reading the local file headers")));
             walk_local_headers(bytes, limits, &mut diagnostics)
         }
     };
-    let mut sessions: BTreeMap<u64, SessionFiles> = BTreeMap::new();
-    let mut any_raw = false;
-    for e in entries {
-        let Some((n, kind)) = session_file(&e.name) else { continue };
-        any_raw = true;
-        let s = sessions.entry(n).or_default();
+    // Session files in session-number order: the distinct numbers sorted, each entry placed by binary
+    // search (a later entry for the same file replaces an earlier one).
+    let files: Vec<(u64, char, Entry)> = entries.into_iter().filter_map(|e| session_file(&e.name).map(|(n, k)| (n, k, e))).collect();
+    if files.is_empty() {
+        return Err(ReadError { message: String::from("not a Fiddler SAZ file: a zip without raw/NN_c.txt, NN_s.txt entries") });
+    }
+    let mut numbers: Vec<u64> = files.iter().map(|f| f.0).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut sessions: Vec<(u64, SessionFiles)> = numbers.iter().map(|&n| (n, SessionFiles::default())).collect();
+    for (n, kind, e) in files {
+        let Some((_, s)) = numbers.binary_search(&n).ok().and_then(|i| sessions.get_mut(i)) else { continue };
         match kind {
             'c' => s.request = Some(e.data),
             's' => s.response = Some(e.data),
@@ -91,11 +87,9 @@ pub fn read_saz(bytes: &[u8], limits: &Limits) -> Result<HttpCapture, ReadError>
             _ => diagnostics.push(CaptureDiag::new(Severity::Note, format!("{}: WebSocket messages are not decoded", e.name))),
         }
     }
-    if !any_raw {
-        return Err(ReadError { message: String::from("not a Fiddler SAZ file: a zip without raw/NN_c.txt, NN_s.txt entries") });
-    }
     let mut cap = HttpCapture { format: Format::Saz, exchanges: Vec::with_capacity(sessions.len()), diagnostics, tls_connections: 0, packets: 0 };
-    let mut clients: std::collections::HashMap<(String, u16), u32> = std::collections::HashMap::new();
+    // Connections by client address and port, keyed `ip NUL port`.
+    let mut clients: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     for (n, files) in sessions {
         cap.packets += 1;
         cap.exchanges.push(session(n, files, limits, &mut clients));
@@ -103,58 +97,10 @@ pub fn read_saz(bytes: &[u8], limits: &Limits) -> Result<HttpCapture, ReadError>
     Ok(cap)
 }
 
-fn le_u16(b: &[u8], o: usize) -> Option<u16> {
-    b.get(o..o.saturating_add(2)).and_then(|x| x.try_into().ok()).map(u16::from_le_bytes)
-}
-
-fn le_u32(b: &[u8], o: usize) -> Option<u32> {
-    b.get(o..o.saturating_add(4)).and_then(|x| x.try_into().ok()).map(u32::from_le_bytes)
-}
-
-/// Checks the end-of-central-directory record against the file: an entry count that cannot fit, or a
-/// directory outside the file, is not trusted (the zip reader would size its tables by it).
-fn central_directory_trustworthy(b: &[u8]) -> Result<(), String> {
-    let from = b.len().saturating_sub(22 + 65_535);
-    let tail = b.get(from..).unwrap_or(&[]);
-    let Some(p) = tail.windows(4).rposition(|w| w == b"PK\x05\x06") else {
-        return Err(String::from("no zip end-of-central-directory record (a truncated file?)"));
-    };
-    let eocd = from + p;
-    let u16_at = |o: usize| le_u16(b, o).map_or(0, u64::from);
-    let u32_at = |o: usize| le_u32(b, o).map_or(0, u64::from);
-    let u64_at = |o: usize| b.get(o..o.saturating_add(8)).and_then(|x| x.try_into().ok()).map_or(0, u64::from_le_bytes);
-    let (mut count, mut size, mut offset) = (u16_at(eocd + 10), u32_at(eocd + 12), u32_at(eocd + 16));
-    if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
-        // Zip64: the locator just before the record points at the zip64 end record.
-        let loc = eocd.saturating_sub(20);
-        if b.get(loc..loc + 4) != Some(b"PK\x06\x07") {
-            return Err(String::from("zip64 archive without its locator"));
-        }
-        let rec = usize::try_from(u64_at(loc + 8)).unwrap_or(usize::MAX);
-        if b.get(rec..rec.saturating_add(4)) != Some(b"PK\x06\x06") {
-            return Err(String::from("zip64 end record not where its locator says"));
-        }
-        (count, size, offset) = (u64_at(rec + 32), u64_at(rec + 40), u64_at(rec + 48));
-    }
-    let len = b.len() as u64;
-    if offset.saturating_add(size) > len || count.saturating_mul(46) > size {
-        return Err(format!(
-            "zip central directory claims {count} entries in {size} bytes at offset {offset} of a {len}-byte file"
-        ));
-    }
-    Ok(())
-}
-
-/// Reads a bounded entry body: at most `limit + 1` bytes, so an entry over the limit is detected
-/// without inflating it further.
-fn read_bounded(r: impl Read, limit: usize) -> (Vec<u8>, Option<std::io::Error>) {
-    let mut out = Vec::new();
-    let err = r.take((limit as u64).saturating_add(1)).read_to_end(&mut out).err();
-    (out, err)
-}
-
-fn accept(name: String, data: Vec<u8>, err: Option<String>, limits: &Limits, diags: &mut Vec<CaptureDiag>) -> Option<Entry> {
-    if data.len() > limits.max_zip_entry {
+/// Keeps an entry read with at most `max_zip_entry` bytes, or reports it: over the limit (a zip
+/// bomb), or read with an error (kept with what was read).
+fn accept(name: String, data: Vec<u8>, over: bool, err: Option<String>, limits: &Limits, diags: &mut Vec<CaptureDiag>) -> Option<Entry> {
+    if over {
         diags.push(CaptureDiag::new(
             Severity::Error,
             format!("{name}: inflates beyond the {}-byte limit for a zip entry (a zip bomb?): not read", limits.max_zip_entry),
@@ -167,29 +113,16 @@ fn accept(name: String, data: Vec<u8>, err: Option<String>, limits: &Limits, dia
     Some(Entry { name, data })
 }
 
-fn read_archive(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits, diags: &mut Vec<CaptureDiag>) -> Vec<Entry> {
+/// Reads the session files the central directory lists.
+fn read_archive(bytes: &[u8], list: &[zipfile::CentralEntry], limits: &Limits, diags: &mut Vec<CaptureDiag>) -> Vec<Entry> {
     let mut out = Vec::new();
-    for i in 0..archive.len() {
-        let file = match archive.by_index(i) {
-            Ok(f) => f,
-            Err(e) => {
-                diags.push(CaptureDiag::new(Severity::Error, format!("zip entry {i}: {e}")));
-                continue;
-            }
-        };
-        let name = match file.name() {
-            Ok(n) => n.into_owned(),
-            Err(e) => {
-                diags.push(CaptureDiag::new(Severity::Warning, format!("zip entry {i}: bad name ({e})")));
-                continue;
-            }
-        };
-        if session_file(&name).is_none() {
+    for (i, e) in list.iter().enumerate() {
+        if session_file(&e.name).is_none() {
             continue;
         }
-        let (data, err) = read_bounded(file, limits.max_zip_entry);
-        if let Some(e) = accept(name, data, err.map(|e| e.to_string()), limits, diags) {
-            out.push(e);
+        match zipfile::read_entry(bytes, e, limits.max_zip_entry) {
+            Ok(d) => out.extend(accept(e.name.clone(), d.data, d.over, d.error, limits, diags)),
+            Err(why) => diags.push(CaptureDiag::new(Severity::Error, format!("zip entry {i} ({}): {why}", e.name))),
         }
     }
     out
@@ -197,13 +130,13 @@ fn read_archive(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits, d
 
 /// Walks the local file headers from the start of the file (a zip without a usable central
 /// directory): stored and deflated entries, sizes from the header or, with a data descriptor, from
-/// the end of the deflate stream.
+/// the end of the deflate stream (APPNOTE 4.3.9).
 fn walk_local_headers(b: &[u8], limits: &Limits, diags: &mut Vec<CaptureDiag>) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut pos = 0usize;
-    let u16_at = |o: usize| le_u16(b, o);
-    let u32_at = |o: usize| le_u32(b, o);
-    while b.get(pos..pos + 4) == Some(b"PK\x03\x04") {
+    let u16_at = |o: usize| le16(b, o);
+    let u32_at = |o: usize| le32(b, o);
+    while b.get(pos..pos + 4) == Some(zipfile::LOCAL) {
         let (Some(flags), Some(method), Some(csize), Some(name_len), Some(extra_len)) =
             (u16_at(pos + 6), u16_at(pos + 8), u32_at(pos + 18), u16_at(pos + 26), u16_at(pos + 28))
         else {
@@ -219,28 +152,26 @@ fn walk_local_headers(b: &[u8], limits: &Limits, diags: &mut Vec<CaptureDiag>) -
         let name = String::from_utf8_lossy(name).into_owned();
         let rest = b.get(data_at..).unwrap_or(&[]);
         let descriptor = flags & 0x08 != 0;
-        let (data, err, used) = match method {
+        let max = limits.max_zip_entry;
+        let (data, over, err, used) = match method {
             0 if !descriptor => {
                 let want = csize as usize;
                 let have = rest.len().min(want);
                 let err = (have < want).then(|| format!("the file ends inside the entry ({have} of {want} bytes)"));
-                let take = have.min(limits.max_zip_entry.saturating_add(1));
-                (rest.get(..take).unwrap_or(&[]).to_vec(), err, have)
+                let take = have.min(max);
+                (rest.get(..take).unwrap_or(&[]).to_vec(), have > max, err, have)
             }
             8 => {
                 let input = if descriptor { rest } else { rest.get(..(csize as usize).min(rest.len())).unwrap_or(rest) };
-                let mut dec = flate2::read::DeflateDecoder::new(input);
-                let mut data = Vec::new();
-                let r = (&mut dec).take((limits.max_zip_entry as u64).saturating_add(1)).read_to_end(&mut data);
-                let used = usize::try_from(dec.total_in()).unwrap_or(input.len());
-                let err = match r {
-                    Err(e) => Some(e.to_string()),
-                    Ok(_) if !descriptor && input.len() < csize as usize => {
+                let r = inflate::inflate_raw(input, max);
+                let err = match r.error {
+                    Some(e) => Some(e.to_string()),
+                    None if !descriptor && input.len() < csize as usize => {
                         Some(format!("the file ends inside the entry ({} of {csize} bytes)", input.len()))
                     }
-                    Ok(_) => None,
+                    None => None,
                 };
-                (data, err, if descriptor { used } else { input.len() })
+                (r.data, r.over, err, if descriptor { r.consumed } else { input.len() })
             }
             0 => {
                 diags.push(CaptureDiag::at(
@@ -257,7 +188,7 @@ fn walk_local_headers(b: &[u8], limits: &Limits, diags: &mut Vec<CaptureDiag>) -
         };
         let truncated = err.is_some();
         if session_file(&name).is_some() {
-            if let Some(e) = accept(name, data, err, limits, diags) {
+            if let Some(e) = accept(name, data, over, err, limits, diags) {
                 out.push(e);
             }
         }
@@ -272,12 +203,12 @@ fn walk_local_headers(b: &[u8], limits: &Limits, diags: &mut Vec<CaptureDiag>) -
                 pos += 4;
             }
             pos += 12;
-            if b.get(pos..pos + 4) != Some(b"PK\x03\x04") && b.get(pos + 8..pos + 12) == Some(b"PK\x03\x04") {
+            if b.get(pos..pos + 4) != Some(zipfile::LOCAL) && b.get(pos + 8..pos + 12) == Some(zipfile::LOCAL) {
                 pos += 8;
             }
         }
     }
-    if pos < b.len() && b.get(pos..pos + 4) != Some(b"PK\x01\x02") && b.get(pos..pos + 4) != Some(b"PK\x05\x06") && !out.is_empty() {
+    if pos < b.len() && b.get(pos..pos + 4) != Some(zipfile::CENTRAL) && b.get(pos..pos + 4) != Some(zipfile::EOCD) && !out.is_empty() {
         diags.push(CaptureDiag::at(Severity::Warning, format!("zip: no local file header at offset {pos}; the rest is not read"), pos as u64));
     }
     out
@@ -293,8 +224,7 @@ struct Meta {
 fn parse_meta(xml: &[u8], n: u64, diags: &mut Vec<CaptureDiag>) -> Meta {
     let mut m = Meta::default();
     let text = String::from_utf8_lossy(xml.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml));
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: 100_000, ..Default::default() };
-    let doc = match roxmltree::Document::parse_with_options(&text, opts) {
+    let doc = match crate::xml::Document::parse(&text, 100_000) {
         Ok(d) => d,
         Err(e) => {
             diags.push(CaptureDiag::new(Severity::Warning, format!("raw/{n}_m.xml: not readable XML ({e}); no session times")));
@@ -328,7 +258,7 @@ fn prefixed(name: &str, diags: Vec<CaptureDiag>) -> impl Iterator<Item = Capture
     })
 }
 
-fn session(n: u64, files: SessionFiles, limits: &Limits, clients: &mut std::collections::HashMap<(String, u16), u32>) -> HttpExchange {
+fn session(n: u64, files: SessionFiles, limits: &Limits, clients: &mut std::collections::HashMap<String, u32>) -> HttpExchange {
     let mut ex = HttpExchange::default();
     let meta = match &files.meta {
         Some(x) => parse_meta(x, n, &mut ex.diagnostics),
@@ -372,7 +302,7 @@ fn session(n: u64, files: SessionFiles, limits: &Limits, clients: &mut std::coll
     let flag = |k: &str| meta.flags.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     if let Some(ip) = flag("x-clientip") {
         let port = flag("x-clientport").and_then(|p| p.trim().parse().ok()).unwrap_or(0);
-        let key = (ip.to_string(), port);
+        let key = format!("{ip}\0{port}");
         let next = u32::try_from(clients.len()).unwrap_or(u32::MAX);
         ex.connection = Some(*clients.entry(key).or_insert(next));
         ex.client = Some(Endpoint { addr: ip.to_string(), port });
@@ -387,7 +317,7 @@ fn session(n: u64, files: SessionFiles, limits: &Limits, clients: &mut std::coll
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{Cursor, Write};
 
     fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));

@@ -23,7 +23,7 @@ macro_rules! fields {
                 name: $name,
                 ty: $crate::tree::Ty::$ty,
                 disp: $crate::fields!(@disp $($disp)?),
-                desc: $desc,
+                desc: $crate::registry::description($desc),
                 summary: $crate::fields!(@sum $($sum)?),
             };
         )*
@@ -34,6 +34,17 @@ macro_rules! fields {
     (@sum $s:expr) => { Some($s) };
     (@disp) => { $crate::tree::Disp::Dec };
     (@disp $d:expr) => { $d };
+}
+
+/// A field's description as stored: itself with the `descriptions` feature, else "" (evaluated in
+/// the codec crate, so the feature is the codec's whichever crate expands [`fields!`]; the text is
+/// then not in the binary).
+pub const fn description(text: &'static str) -> &'static str {
+    if cfg!(feature = "descriptions") {
+        text
+    } else {
+        ""
+    }
 }
 
 /// All registered fields, module by module.
@@ -75,7 +86,8 @@ mod tests {
                 f.key
             );
             assert!(!f.key.contains("..") && !f.key.ends_with('.'), "key {} has an empty component", f.key);
-            assert!(!f.name.is_empty() && !f.desc.is_empty(), "field {} lacks a name or description", f.key);
+            assert!(!f.name.is_empty(), "field {} lacks a name", f.key);
+            assert_eq!(f.desc.is_empty(), !cfg!(feature = "descriptions"), "field {} description (kept only with the descriptions feature)", f.key);
         }
         assert!(n > 300, "registry unexpectedly small: {n}");
     }

@@ -7,9 +7,10 @@
 //! |---|---|
 //! | `index.html` | top-level `index.html` (with the Content-Security-Policy) |
 //! | `boot.js`, `worker.js`, `style.css` | `web/` |
-//! | `mapiscope_web.js`, `mapiscope_web_bg.wasm` | the Yew UI (`web/`, wasm-bindgen `--target web`, `wasm-opt -Oz`) |
+//! | `mapiscope_web.js`, `mapiscope_web_bg.wasm` | the Yew UI (`web/`, wasm-bindgen `--target web`, wasm-opt) |
 //! | `pkg/mapiscope_wasm.js`, `pkg/mapiscope_wasm_bg.wasm` | the decoder (`crates/wasm`, built by [`crate::wasm::build_pkg`]), loaded by `worker.js` |
 //! | `outlook.pcapng` | `tests/samples/` (the "Sample" button) |
+//! | `fields.json` | `mapiscope fields`: `{"<filter key>": "<description>", …}`, sorted by key — the field descriptions the decoder wasm leaves out (fetched when the UI needs them) |
 //!
 //! The pipeline is plain cargo + wasm-bindgen + wasm-opt rather than trunk: two wasm packages (UI and
 //! worker), no inline bootstrap script (the CSP allows only `'self'` scripts), and nothing to install
@@ -73,6 +74,7 @@ fn build_site(out: &Path) -> Result<(), String> {
         copy(&r.join("web").join(f), &out.join(f))?;
     }
     copy(&r.join("tests/samples/outlook.pcapng"), &out.join("outlook.pcapng"))?;
+    write_fields_json(&out.join("fields.json"))?;
     // Only what the page loads; the package's .d.ts / package.json stay for embedders.
     let loaded: Vec<PathBuf> = [
         "index.html",
@@ -103,6 +105,58 @@ fn build_site(out: &Path) -> Result<(), String> {
     }
     println!("site: {}", out.display());
     Ok(())
+}
+
+/// Writes `fields.json`: every filter key's description, `{"<key>": "<description>", …}` sorted by
+/// key (the first registration of a key wins, as in the decoder's `filterFields()`). The decoder wasm
+/// is built without the codec's `descriptions` feature; the CLI keeps them, so they come from
+/// `mapiscope fields` (key, name, type, description separated by tabs).
+fn write_fields_json(path: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let tsv = crate::wasm::output(std::process::Command::new(cargo).current_dir(root()).args(["run", "-q", "-p", "mapiscope", "--", "fields"]))
+        .ok_or("`cargo run -p mapiscope -- fields` failed: fields.json not written")?;
+    let json = fields_json(&tsv)?;
+    std::fs::write(path, json).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `{"<key>": "<description>", …}` from `mapiscope fields` lines.
+fn fields_json(tsv: &str) -> Result<String, String> {
+    let mut map = std::collections::BTreeMap::new();
+    for line in tsv.lines() {
+        let mut cols = line.splitn(4, '\t');
+        if let (Some(key), Some(_), Some(_), Some(desc)) = (cols.next(), cols.next(), cols.next(), cols.next()) {
+            map.entry(key).or_insert(desc);
+        }
+    }
+    if map.is_empty() || map.values().all(|d| d.is_empty()) {
+        return Err(String::from("`mapiscope fields` listed no descriptions: fields.json not written"));
+    }
+    let mut json = String::from("{");
+    for (i, (k, d)) in map.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push('\n');
+        json_string(&mut json, k);
+        json.push(':');
+        json_string(&mut json, d);
+    }
+    json.push_str("\n}\n");
+    Ok(json)
+}
+
+/// Appends `s` as a JSON string.
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// `cargo xtask serve [--port N] [--no-build] [--dir DIR]`.
@@ -221,6 +275,16 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_json_maps_keys_to_descriptions() {
+        let tsv = "mapihttp.b\tB\tu32\tsecond \"quoted\" \\ back\nmapihttp.a\tA\ttext\tfirst\tstill first\nmapihttp.a\tA\ttext\tduplicate\nbad line\n";
+        assert_eq!(
+            fields_json(tsv).unwrap(),
+            "{\n\"mapihttp.a\":\"first\\u0009still first\",\n\"mapihttp.b\":\"second \\\"quoted\\\" \\\\ back\"\n}\n"
+        );
+        assert!(fields_json("mapihttp.a\tA\ttext\t\n").is_err());
+    }
 
     #[test]
     fn resolves_paths_safely() {

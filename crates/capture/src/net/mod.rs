@@ -17,6 +17,50 @@ use mapiscope_codec::Severity;
 use crate::model::{CaptureDiag, Time};
 use crate::tcp::TcpTracker;
 
+/// A short reason for a frame `etherparse` could not slice. Its own messages are not used: their
+/// Display and Debug impls (every ARP hardware type and EtherType name) weigh about 10 KB of wasm.
+fn slice_error(e: &etherparse::err::packet::SliceError) -> String {
+    use etherparse::err::packet::SliceError as E;
+    match e {
+        E::Len(l) => len_error(l),
+        E::LinuxSll(_) => String::from("unsupported Linux cooked capture (SLL) header"),
+        E::Macsec(_) => String::from("invalid MACsec header"),
+        E::Ip(_) | E::Ipv4(_) | E::Ipv6(_) => String::from("invalid IP header"),
+        E::Ipv4Exts(_) | E::Ipv6Exts(_) => String::from("invalid IP extension header"),
+        E::Tcp(e) => tcp_header_error(e),
+    }
+}
+
+fn len_error(l: &etherparse::err::LenError) -> String {
+    use etherparse::err::Layer as L;
+    let layer = match l.layer {
+        L::LinuxSllHeader => "Linux SLL header",
+        L::Ethernet2Header => "Ethernet II header",
+        L::VlanHeader => "VLAN header",
+        L::MacsecHeader | L::MacsecPacket => "MACsec header",
+        L::IpHeader | L::Ipv4Header | L::Ipv6Header => "IP header",
+        L::Ipv4Packet | L::Ipv6Packet => "IP packet",
+        L::TcpHeader => "TCP header",
+        _ => "header",
+    };
+    format!("{layer} cut short ({} bytes needed, {} available)", l.required_len, l.len)
+}
+
+fn tcp_header_error(e: &etherparse::err::tcp::HeaderError) -> String {
+    match e {
+        etherparse::err::tcp::HeaderError::DataOffsetTooSmall { data_offset } => {
+            format!("invalid TCP header (data offset {data_offset}, below the minimum of 5)")
+        }
+    }
+}
+
+fn tcp_error(e: &etherparse::err::tcp::HeaderSliceError) -> String {
+    match e {
+        etherparse::err::tcp::HeaderSliceError::Len(l) => len_error(l),
+        etherparse::err::tcp::HeaderSliceError::Content(c) => tcp_header_error(c),
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod testpcap;
 
@@ -279,7 +323,7 @@ impl Net {
         };
         match sliced {
             Ok(p) => self.sliced(&p, time, file_offset, tcp),
-            Err(e) => self.bad(file_offset, e.to_string()),
+            Err(e) => self.bad(file_offset, slice_error(&e)),
         }
     }
 
@@ -335,7 +379,7 @@ impl Net {
             if let Some(whole) = self.defrag.add(key, offset, more, payload.payload) {
                 match TcpSlice::from_slice(&whole) {
                     Ok(t) => tcp.segment(&segment_of(src, dst, &t), time, file_offset),
-                    Err(e) => self.bad(file_offset, format!("reassembled datagram: {e}")),
+                    Err(e) => self.bad(file_offset, format!("reassembled datagram: {}", tcp_error(&e))),
                 }
             }
             return;

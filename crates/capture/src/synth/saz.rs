@@ -5,8 +5,7 @@
 
 use std::io::{self, Seek, Write};
 
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use crate::zipfile::{DosTime, StoredZipWriter};
 
 use super::exchange::{transmit_ns, Exchange};
 use super::scenario::Event;
@@ -101,7 +100,7 @@ fn meta(n: u64, x: &Exchange, connect: bool) -> Vec<u8> {
 
 /// Streams sessions into a SAZ zip.
 pub struct SazSink<W: Write + Seek> {
-    zip: ZipWriter<W>,
+    zip: StoredZipWriter<W>,
     width: usize,
     sessions: u64,
     seen: std::collections::BTreeSet<u32>,
@@ -111,18 +110,16 @@ pub struct SazSink<W: Write + Seek> {
     central: u64,
 }
 
-fn options(t: Ns) -> SimpleFileOptions {
+fn dos_time(t: Ns) -> DosTime {
     let c = civil(t);
-    let dt = DateTime::from_date_and_time(c.year.clamp(1980, 2107) as u16, c.month as u8, c.day as u8, c.hour as u8, c.minute as u8, c.second as u8).unwrap_or_default();
-    SimpleFileOptions::default().compression_method(CompressionMethod::Stored).last_modified_time(dt)
+    DosTime::new(c.year, c.month, c.day, c.hour, c.minute, c.second)
 }
 
 impl<W: Write + Seek> SazSink<W> {
     /// A new archive; `expected_sessions` sets the width of the session numbers.
     pub fn new(out: W, expected_sessions: u64, start: Ns) -> io::Result<Self> {
-        let mut zip = ZipWriter::new(out);
-        zip.start_file("[Content_Types].xml", options(start)).map_err(io::Error::other)?;
-        zip.write_all(CONTENT_TYPES.as_bytes())?;
+        let mut zip = StoredZipWriter::new(out);
+        zip.add("[Content_Types].xml", CONTENT_TYPES.as_bytes(), dos_time(start))?;
         let name = "[Content_Types].xml".len() as u64;
         let width = expected_sessions.max(10).to_string().len();
         Ok(SazSink {
@@ -137,8 +134,7 @@ impl<W: Write + Seek> SazSink<W> {
 
     fn add(&mut self, t: Ns, files: [(String, Vec<u8>); 3]) -> io::Result<()> {
         for (name, data) in files {
-            self.zip.start_file(name.as_str(), options(t)).map_err(io::Error::other)?;
-            self.zip.write_all(&data)?;
+            self.zip.add(&name, &data, dos_time(t))?;
             self.body += 30 + name.len() as u64 + data.len() as u64;
             self.central += 46 + name.len() as u64;
         }
@@ -190,7 +186,7 @@ impl<W: Write + Seek> SazSink<W> {
     /// Writes the central directory.
     pub fn finish(self) -> io::Result<(W, u64)> {
         let bytes = self.bytes();
-        let w = self.zip.finish().map_err(io::Error::other)?;
+        let w = self.zip.finish()?;
         Ok((w, bytes))
     }
 }
