@@ -197,12 +197,16 @@ impl LazyCapture {
     /// checkpoint at or before it, walking forward. Returns the cursor positioned at `i`.
     fn context_before(&mut self, s: usize, i: usize) -> Option<Cursor> {
         let target = self.index.sessions.get(s)?.exchanges.binary_search(&i).ok()?;
-        let from_cursor = self.cursors.get(s).filter(|c| c.next <= target);
+        let cursor_next = self.cursors.get(s).map(|c| c.next).filter(|&n| n <= target);
         let from_checkpoint = self.checkpoints.get(s).and_then(|v| v.iter().rev().find(|c| c.next <= target));
-        let mut cur = match (from_cursor, from_checkpoint) {
-            (Some(a), Some(b)) if a.next >= b.next => a.clone(),
+        // The session's cursor is moved out, not copied (a session's codec state grows with the
+        // capture: copying it for every exchange made a pass over a big capture quadratic);
+        // `keep` puts the advanced cursor back.
+        let take_cursor = |cursors: &mut Vec<Cursor>| cursors.get_mut(s).map(std::mem::take).unwrap_or_default();
+        let mut cur = match (cursor_next, from_checkpoint) {
+            (Some(a), Some(b)) if a >= b.next => take_cursor(&mut self.cursors),
             (_, Some(b)) => b.clone(),
-            (Some(a), None) => a.clone(),
+            (Some(_), None) => take_cursor(&mut self.cursors),
             (None, None) => Cursor::default(),
         };
         while cur.next < target {
