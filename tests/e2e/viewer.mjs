@@ -260,6 +260,14 @@ await check("keyboard: ↓ moves in the list, / focuses the filter", async () =>
 });
 
 // The filter bar: the display-filter language of `mapiscope read -Y`.
+/** Waits until the filter `text` is applied (named in the status bar) and no filter job runs. */
+const applied = (text, options) =>
+  page.waitForFunction((t) => document.querySelector("#displayed")?.textContent.includes(`(${t})`) && !document.querySelector("#job"), text, options);
+/** Clears the filter and waits until the whole sample shows again. */
+const clearFilter = async () => {
+  await page.click("#filter-clear");
+  await page.waitForFunction(() => /^37 exchanges/.test(document.querySelector("#count")?.textContent || ""));
+};
 const displayed = async () => {
   const t = await page.locator("#displayed").textContent();
   const m = t.match(/Displayed: (\d+) of (\d+)/);
@@ -270,7 +278,7 @@ async function applyFilter(text) {
   await page.fill("#filter", text);
   await page.locator("#filter-bar.f-ok").waitFor({ timeout: 5000 });
   await page.locator("#filter").press("Enter");
-  await page.waitForFunction((t) => document.querySelector("#displayed")?.textContent.includes(`(${t})`) && !document.querySelector("#job"), text, { timeout: 20000 });
+  await applied(text, { timeout: 20000 });
   return displayed();
 }
 
@@ -330,8 +338,7 @@ await check("display filter: key completion, keyboard pick, Clear", async () => 
   await page.waitForFunction(() => document.querySelector("#displayed")?.textContent.includes("(mapihttp.rop.queryrows)") && !document.querySelector("#job"));
   const [n] = await displayed();
   assert(n === want, `mapihttp.rop.queryrows: ${n}, CLI ${want}`);
-  await page.click("#filter-clear");
-  await page.waitForFunction(() => /^37 exchanges/.test(document.querySelector("#count")?.textContent || ""));
+  await clearFilter();
   return `${offered} keys offered; ${n} exchanges`;
 });
 
@@ -349,8 +356,7 @@ await check("display filter: history remembers applied filters (most recent firs
   await page.waitForFunction(() => document.querySelector("#displayed")?.textContent.includes("(mapihttp.rop.id == RopQueryRows)") && !document.querySelector("#job"));
   const [n] = await displayed();
   assert(n === 5, `history entry applied: ${n}`);
-  await page.click("#filter-clear");
-  await page.waitForFunction(() => /^37 exchanges/.test(document.querySelector("#count")?.textContent || ""));
+  await clearFilter();
   return `${items.length} entries`;
 });
 
@@ -393,7 +399,7 @@ await check("tree: Apply as filter, Copy as filter, Copy value, Copy subtree as 
   // Apply as filter: the bar gets the node's filter, and the list the CLI's count for it.
   await page.locator(`#tree .tn[data-key="mapihttp.rop.id"]`, { has: page.locator(".tt", { hasText: "RopQueryRows" }) }).first().click({ button: "right" });
   await page.click("#menu-apply");
-  await page.waitForFunction((t) => document.querySelector("#displayed")?.textContent.includes(`(${t})`) && !document.querySelector("#job"), copied);
+  await applied(copied);
   assert((await page.inputValue("#filter")) === copied, "the bar holds the applied filter");
   const [n] = await displayed();
   const want = cliCount(copied);
@@ -403,10 +409,9 @@ await check("tree: Apply as filter, Copy as filter, Copy value, Copy subtree as 
   await page.click("#node-menu");
   await page.click("#menu-apply-andnot");
   const combined = `(${copied}) && !(${copied})`;
-  await page.waitForFunction((t) => document.querySelector("#displayed")?.textContent.includes(`(${t})`) && !document.querySelector("#job"), combined);
+  await applied(combined);
   assert((await displayed())[0] === 0, "x && !x shows nothing");
-  await page.click("#filter-clear");
-  await page.waitForFunction(() => /^37 exchanges/.test(document.querySelector("#count")?.textContent || ""));
+  await clearFilter();
   return `${copied} → ${n}; ${lines.length} subtree lines`;
 });
 
@@ -415,11 +420,10 @@ await check("list: Apply as filter on a cell", async () => {
   await cell.click({ button: "right" });
   await page.click("#menu-apply");
   const f = 'mapihttp.request_type == "Bind"';
-  await page.waitForFunction((t) => document.querySelector("#displayed")?.textContent.includes(`(${t})`) && !document.querySelector("#job"), f);
+  await applied(f);
   const [n] = await displayed();
   assert(n === cliCount(f), `${f}: ${n}`);
-  await page.click("#filter-clear");
-  await page.waitForFunction(() => /^37 exchanges/.test(document.querySelector("#count")?.textContent || ""));
+  await clearFilter();
   return `${f} → ${n}`;
 });
 
@@ -432,11 +436,10 @@ await check("tree: Apply as filter on an HTTP header line uses its exchange-leve
   await line.click({ button: "right" });
   await page.click("#menu-apply");
   const f = 'mapihttp.request_type == "Execute"';
-  await page.waitForFunction((t) => document.querySelector("#displayed")?.textContent.includes(`(${t})`) && !document.querySelector("#job"), f);
+  await applied(f);
   const [n] = await displayed();
   assert(n === cliCount(f), `${f}: ${n}`);
-  await page.click("#filter-clear");
-  await page.waitForFunction(() => /^37 exchanges/.test(document.querySelector("#count")?.textContent || ""));
+  await clearFilter();
   return `${f} → ${n}`;
 });
 
@@ -472,8 +475,7 @@ await check("Statistics: charts and the per-request-type counts of mapiscope sta
   await page.locator("#srt-types tbody tr").first().click();
   await page.waitForFunction(() => /mapihttp\.request_type == /.test(document.querySelector("#displayed")?.textContent || "") && !document.querySelector("#job"));
   await page.click("#view-packets");
-  await page.click("#filter-clear");
-  await page.waitForFunction(() => /^37 exchanges/.test(document.querySelector("#count")?.textContent || ""));
+  await clearFilter();
   return `${exp.length} request types, ${rops} ROPs; nspi: ${wantF.exchanges} exchanges`;
 });
 
@@ -509,8 +511,7 @@ await check("Export the displayed exchanges as JSON and CSV (downloads)", async 
   await dl.saveAs(p);
   const fl = fs.readFileSync(p, "utf8").trimEnd().split("\r\n");
   assert(fl.length === n + 1 && fl[0] === "mapihttp.exchange.number,mapihttp.request_type" && fl.slice(1).every((l) => l.endsWith(",Execute")), `fields CSV ${fl.slice(0, 3)}`);
-  await page.click("#filter-clear");
-  await page.waitForFunction(() => /^37 exchanges/.test(document.querySelector("#count")?.textContent || ""));
+  await clearFilter();
   return `${n} exchanges: ${json.length} bytes of JSON, ${csv.length} of CSV`;
 });
 
@@ -675,7 +676,7 @@ if (BIG) {
     await page.fill("#filter", fast);
     await page.locator("#filter-bar.f-ok").waitFor();
     await page.locator("#filter").press("Enter");
-    await page.waitForFunction((t) => document.querySelector("#displayed")?.textContent.includes(`(${t})`) && !document.querySelector("#job"), fast, { timeout: 60000 });
+    await applied(fast, { timeout: 60000 });
     const [nFast] = await displayed();
     const types = await page.locator("#list .list-window .row .c-type").allTextContents();
     assert(nFast > 0 && types.every((x) => x === "Connect"), `Connect: ${nFast}, ${types.slice(0, 3)}`);
@@ -684,7 +685,7 @@ if (BIG) {
     await page.locator("#filter-bar.f-ok").waitFor();
     const t1 = Date.now();
     await page.locator("#filter").press("Enter");
-    await page.waitForFunction((t) => document.querySelector("#displayed")?.textContent.includes(`(${t})`) && !document.querySelector("#job"), slow, { timeout: 180000 });
+    await applied(slow, { timeout: 180000 });
     const msSlow = Date.now() - t1;
     const [n, tot] = await displayed();
     const sums = await page.locator("#list .list-window .row .c-sum").allTextContents();

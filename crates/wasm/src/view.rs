@@ -206,7 +206,7 @@ impl Capture {
             }
             None => {
                 for &i in indices {
-                    if let Some(x) = self.inner.capture().exchanges.get(i as usize) {
+                    if let Some(x) = self.get(i as usize, false) {
                         csv_line(&mut out, &list_cells(x));
                     }
                 }
